@@ -1,0 +1,2 @@
+# hv sources
+SHARED_SRCS += hv/format.c
