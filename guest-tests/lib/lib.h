@@ -1,0 +1,113 @@
+/* Shared library of the guest-test kernels: Multiboot 1, 32-bit protected mode, ring 0.
+ * A kernel defines test_main(); returning from it reports PASS, fail() reports FAIL. */
+#ifndef GUEST_LIB_H
+#define GUEST_LIB_H
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- Multiboot 1 information (Multiboot spec 0.6.96, section 3.3) ---- */
+#define MB1_INFO_MEM     (1u << 0)
+#define MB1_INFO_CMDLINE (1u << 2)
+#define MB1_INFO_MODS    (1u << 3)
+#define MB1_INFO_MMAP    (1u << 6)
+
+struct mb1_info {
+    uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+    uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
+};
+struct mb1_module { uint32_t mod_start, mod_end, string, reserved; };
+struct mb1_mmap_entry { uint32_t size; uint64_t addr, len; uint32_t type; } __attribute__((packed));
+
+void test_main(struct mb1_info *mbi);
+const char *cmdline_args(const struct mb1_info *mbi); /* command line after the kernel's name */
+
+/* ---- console (COM1, 115200 8N1) and verdict ---- */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vprintk(const char *fmt, va_list ap);
+__attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt, ...);
+__attribute__((noreturn)) void guest_exit(uint32_t value);
+
+/* ---- string helpers (also what gcc may call implicitly) ---- */
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+
+/* ---- CPU helpers ---- */
+static inline void outb(uint16_t p, uint8_t v) { asm volatile("outb %0, %1" :: "a"(v), "Nd"(p)); }
+static inline void outl(uint16_t p, uint32_t v) { asm volatile("outl %0, %1" :: "a"(v), "Nd"(p)); }
+static inline uint8_t inb(uint16_t p) { uint8_t v; asm volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    asm volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return (uint64_t)hi << 32 | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    asm volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+#define DEFINE_CR(n)                                                                 \
+    static inline uint32_t read_cr##n(void) { uint32_t v; asm volatile("mov %%cr" #n ", %0" : "=r"(v)); return v; } \
+    static inline void write_cr##n(uint32_t v) { asm volatile("mov %0, %%cr" #n :: "r"(v) : "memory"); }
+DEFINE_CR(0)
+DEFINE_CR(3)
+DEFINE_CR(4)
+#undef DEFINE_CR
+#define CR0_PG  (1u << 31)
+#define CR4_PSE (1u << 4)
+#define CR4_VMXE (1u << 13)
+#define IA32_SYSENTER_CS  0x174
+#define IA32_SYSENTER_EIP 0x176
+
+/* ---- expected exceptions (XTF-style exception table) ----
+ * TRAP_TRY("insn", operands) runs the asm; a fault raised anywhere inside it resumes right
+ * after it. Evaluates to the vector raised, or -1; trap_error holds the error code. */
+extern volatile int trap_vector;
+extern volatile uint32_t trap_error;
+#define TRAP_TRY(insn, ...) ({                                                     \
+    trap_vector = -1;                                                              \
+    asm volatile("1: " insn "\n2:\n"                                               \
+                 ".pushsection extable, \"a\"\n.long 1b, 2b\n.popsection" __VA_ARGS__); \
+    asm volatile("" ::: "memory");                                                 \
+    trap_vector; })
+#define VEC_UD 6
+#define VEC_GP 13
+void traps_init(void);
+void irq_set_handler(unsigned irq, void (*fn)(void));
+
+/* ---- hypervisor calls (docs/CONVENTIONS-dev.md, guest ABI) ---- */
+#define VMCALL_PING 0
+#define VMCALL_INFO 1
+#define VMCALL_PING_MAGIC 0x4B4C5742u /* "BWLK" */
+struct vmcall_regs { uint32_t ax, bx, cx, dx; };
+/* Returns the vector VMCALL raised (#UD when no hypervisor), or -1 when it returned. */
+int vmcall(struct vmcall_regs *r);
+bool hv_present(void);
+
+/* ---- paging: identity map of 4 GiB with 4 MiB pages; one 4 MiB slot can be split ---- */
+void paging_enable(void);
+void paging_disable(void);
+void paging_split(uint32_t va);              /* 4 MiB page -> identity 4 KiB table */
+void paging_map4k(uint32_t va, uint32_t pa); /* inside the split slot */
+void paging_merge(uint32_t va);              /* back to one 4 MiB page */
+void paging_flush(void);                     /* CR3 reload */
+
+/* ---- PIT timer on IRQ 0 through the 8259 PIC (vectors 32..47) ---- */
+extern volatile uint32_t timer_ticks;
+void timer_start(uint32_t hz);
+void timer_stop(void);
+#endif

@@ -1,0 +1,49 @@
+/* Kernel start-up, verdict and exit. */
+#include "lib.h"
+
+void serial_init(void);
+void serial_drain(void);
+
+void guest_exit(uint32_t value)
+{
+    serial_drain();
+    outl(0xF4, value);              /* hypervisor / QEMU isa-debug-exit */
+    for (const char *s = "Shutdown"; *s; s++)
+        outb(0x8900, (uint8_t)*s);  /* bare Bochs */
+    for (;;)
+        asm volatile("cli; hlt");
+}
+
+void fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printk("Test result: FAIL ");
+    vprintk(fmt, ap);
+    va_end(ap);
+    printk("\n");
+    guest_exit(1);
+}
+
+const char *cmdline_args(const struct mb1_info *mbi)
+{
+    if (!(mbi->flags & MB1_INFO_CMDLINE) || !mbi->cmdline)
+        return "";
+    const char *s = (const char *)mbi->cmdline;
+    while (*s && *s != ' ')
+        s++;
+    while (*s == ' ')
+        s++;
+    return s;
+}
+
+void guest_start(uint32_t magic, struct mb1_info *mbi)
+{
+    serial_init();
+    traps_init();
+    if (magic != 0x2BADB002)
+        fail("boot magic 0x%x, want 0x2badb002", magic);
+    test_main(mbi);
+    printk("Test result: PASS\n");
+    guest_exit(0);
+}

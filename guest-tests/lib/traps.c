@@ -1,0 +1,53 @@
+/* IDT, exception dispatch through the exception table, IRQ handlers (8259 PIC). */
+#include "lib.h"
+
+struct trap_frame { /* pushed by isr_common (entry.S) */
+    uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;
+    uint32_t vector, error, eip, cs, eflags;
+};
+struct extable_entry { uint32_t from, to; };
+struct idt_entry { uint16_t off_lo, sel; uint8_t zero, type; uint16_t off_hi; };
+
+extern const uint32_t isr_table[48];
+extern const struct extable_entry __start_extable[], __stop_extable[];
+
+volatile int trap_vector = -1;
+volatile uint32_t trap_error;
+static struct idt_entry idt[48];
+static void (*irq_handlers[16])(void);
+
+void traps_init(void)
+{
+    for (unsigned v = 0; v < 48; v++)
+        idt[v] = (struct idt_entry){ (uint16_t)isr_table[v], 0x08, 0, 0x8E, (uint16_t)(isr_table[v] >> 16) };
+    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) ptr = { sizeof(idt) - 1, (uint32_t)idt };
+    asm volatile("lidt %0" :: "m"(ptr));
+}
+
+void irq_set_handler(unsigned irq, void (*fn)(void))
+{
+    if (irq < 16)
+        irq_handlers[irq] = fn;
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+    if (f->vector >= 32) {
+        unsigned irq = f->vector - 32;
+        if (irq_handlers[irq])
+            irq_handlers[irq]();
+        if (irq >= 8)
+            outb(0xA0, 0x20);
+        outb(0x20, 0x20);
+        return;
+    }
+    for (const struct extable_entry *e = __start_extable; e < __stop_extable; e++) {
+        if (f->eip >= e->from && f->eip <= e->to) {
+            trap_vector = (int)f->vector;
+            trap_error = f->error;
+            f->eip = e->to;
+            return;
+        }
+    }
+    fail("unexpected exception %u error 0x%x at eip 0x%x", f->vector, f->error, f->eip);
+}
