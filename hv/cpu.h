@@ -1,0 +1,64 @@
+/* Per-CPU state: everything one virtualized CPU owns lives in one struct.
+ * The VM-exit stub saves the guest's general-purpose registers into
+ * `regs`, which sits directly above the host stack: HOST_RSP points at the
+ * end of `regs`, so the stub's pushes fill it in place (vmx/exit_stub.S). */
+#ifndef BULWARK_CPU_H
+#define BULWARK_CPU_H
+
+#include "hv/boot_layout.h"
+#include "hv/lib.h"
+#include "vmx/vmx_bits.h"
+
+#define MAX_CPUS 16
+
+/* Indexed by the x86 register number (0 = RAX ... 15 = R15), the encoding
+ * used by exit qualifications and instruction decoders. RSP lives in the
+ * VMCS; its slot here is unused. */
+struct guest_regs {
+    uint64_t gpr[16];
+};
+enum { REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI };
+
+struct tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3, iomap_base;
+} __attribute__((packed));
+
+struct cpu {
+    uint8_t host_stack[HV_STACK_SIZE] __attribute__((aligned(16)));
+    struct guest_regs regs;
+    struct cpu *self;           /* == this; read by the exit stub sanity check */
+    unsigned index;
+    bool launched;              /* VMLAUNCH done; later entries VMRESUME */
+    uint32_t apic_id;
+
+    void *vmxon_region;
+    uint64_t vmxon_phys;
+    void *vmcs;
+    uint64_t vmcs_phys;
+
+    uint64_t host_gdt[8] __attribute__((aligned(16)));
+    struct tss64 tss;
+
+    /* Guest-visible control register bits the hypervisor owns (masked). */
+    uint64_t cr0_mask, cr4_mask;
+
+    uint64_t exit_count[EXIT_REASON_MAX];
+    uint64_t exits_total;
+};
+
+_Static_assert(sizeof(struct guest_regs) == 128, "exit stub pushes 16 registers");
+_Static_assert(__builtin_offsetof(struct cpu, regs) % 16 == 0, "regs must keep the host stack 16-byte aligned");
+
+static inline struct cpu *cpu_from_regs(struct guest_regs *r)
+{
+    return (struct cpu *)((char *)r - __builtin_offsetof(struct cpu, regs));
+}
+
+extern struct cpu cpus[MAX_CPUS];
+
+#endif

@@ -1,0 +1,37 @@
+/* The hypervisor's memory: one contiguous reservation (image + bss, which
+ * holds the page pool) so exactly one range is hidden from the guest. */
+#include "hv/mm.h"
+
+#define POOL_PAGES 256    /* 1 MiB: EPT tables, VMCS/VMXON regions, bitmaps */
+
+extern char __image_start[], __image_end[];
+
+static uint8_t page_pool[POOL_PAGES][4096] __attribute__((aligned(4096)));
+static unsigned pool_next;
+static uint64_t load_phys;
+
+void mm_init(uint64_t load_base) { load_phys = load_base; }
+
+uint64_t image_virt_to_phys(const void *p)
+{
+    return load_phys + (uint64_t)((const char *)p - __image_start);
+}
+
+void *page_alloc(uint64_t *phys_out)
+{
+    unsigned i = __atomic_fetch_add(&pool_next, 1, __ATOMIC_RELAXED);
+    if (i >= POOL_PAGES)
+        return NULL;
+    memset(page_pool[i], 0, 4096);
+    *phys_out = image_virt_to_phys(page_pool[i]);
+    return page_pool[i];
+}
+
+unsigned page_pool_used(void) { return MIN(pool_next, POOL_PAGES); }
+unsigned page_pool_total(void) { return POOL_PAGES; }
+
+uint64_t hv_reserved_base(void) { return load_phys; }
+uint64_t hv_reserved_size(void)
+{
+    return ALIGN_UP((uint64_t)(__image_end - __image_start), 0x200000);
+}

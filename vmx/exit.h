@@ -1,0 +1,34 @@
+/* What every VM-exit handler may use. Handlers are dispatched from one
+ * table (vmx/exit_dispatch.c), one file per exit family. */
+#ifndef BULWARK_VMX_EXIT_H
+#define BULWARK_VMX_EXIT_H
+
+#include "hv/cpu.h"
+
+typedef void (*exit_handler_fn)(struct cpu *c, uint64_t qualification);
+
+/* Advance guest RIP past the instruction that exited (length from the
+ * VMCS) and drop STI/MOV-SS blocking, as completing it would. */
+void guest_skip_instruction(void);
+void guest_advance_rip(uint64_t len);
+void guest_inject_exception(unsigned vector, bool has_error_code, uint32_t error_code);
+static inline void guest_inject_ud(void) { guest_inject_exception(6, false, 0); }
+static inline void guest_inject_gp0(void) { guest_inject_exception(13, true, 0); }
+/* CPL is SS.DPL in VMX guest state (SDM 26.3.1.2). */
+unsigned guest_cpl(void);
+
+/* Handlers (vmx/exit_*.c) */
+void exit_cpuid(struct cpu *c, uint64_t q);
+void exit_msr_read(struct cpu *c, uint64_t q);
+void exit_msr_write(struct cpu *c, uint64_t q);
+void exit_cr_access(struct cpu *c, uint64_t q);
+void exit_xsetbv(struct cpu *c, uint64_t q);
+void exit_invd_wbinvd(struct cpu *c, uint64_t q);
+void exit_vmx_instruction(struct cpu *c, uint64_t q);
+void exit_vmcall(struct cpu *c, uint64_t q);
+void exit_ept_violation(struct cpu *c, uint64_t q);
+void exit_ept_misconfig(struct cpu *c, uint64_t q);
+void exit_triple_fault(struct cpu *c, uint64_t q);
+void exit_io(struct cpu *c, uint64_t q);
+
+#endif

@@ -1,0 +1,63 @@
+/* One table from basic exit reason to handler (SDM Appendix C). An empty
+ * slot, or a reason beyond the table, is an exit Bulwark did not ask for:
+ * it prints the full diagnostic and stops this CPU. */
+#include "hv/log.h"
+#include "vmx/diag.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_insn.h"
+
+static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
+    [EXIT_REASON_TRIPLE_FAULT] = exit_triple_fault,
+    [EXIT_REASON_CPUID] = exit_cpuid,
+    [EXIT_REASON_GETSEC] = exit_vmx_instruction,
+    [EXIT_REASON_INVD] = exit_invd_wbinvd,
+    [EXIT_REASON_WBINVD] = exit_invd_wbinvd,
+    [EXIT_REASON_VMCALL] = exit_vmcall,
+    [EXIT_REASON_VMCLEAR] = exit_vmx_instruction,
+    [EXIT_REASON_VMLAUNCH] = exit_vmx_instruction,
+    [EXIT_REASON_VMPTRLD] = exit_vmx_instruction,
+    [EXIT_REASON_VMPTRST] = exit_vmx_instruction,
+    [EXIT_REASON_VMREAD] = exit_vmx_instruction,
+    [EXIT_REASON_VMRESUME] = exit_vmx_instruction,
+    [EXIT_REASON_VMWRITE] = exit_vmx_instruction,
+    [EXIT_REASON_VMXOFF] = exit_vmx_instruction,
+    [EXIT_REASON_VMXON] = exit_vmx_instruction,
+    [EXIT_REASON_INVEPT] = exit_vmx_instruction,
+    [EXIT_REASON_INVVPID] = exit_vmx_instruction,
+    [EXIT_REASON_VMFUNC] = exit_vmx_instruction,
+    [EXIT_REASON_CR_ACCESS] = exit_cr_access,
+    [EXIT_REASON_IO_INSTRUCTION] = exit_io,
+    [EXIT_REASON_MSR_READ] = exit_msr_read,
+    [EXIT_REASON_MSR_WRITE] = exit_msr_write,
+    [EXIT_REASON_EPT_VIOLATION] = exit_ept_violation,
+    [EXIT_REASON_EPT_MISCONFIG] = exit_ept_misconfig,
+    [EXIT_REASON_XSETBV] = exit_xsetbv,
+};
+
+void vmx_exit_handler(struct guest_regs *regs);
+void vmx_exit_handler(struct guest_regs *regs)
+{
+    struct cpu *c = cpu_from_regs(regs);
+    uint32_t reason = (uint32_t)vmread(VM_EXIT_REASON);
+    uint32_t basic = reason & 0xFFFF;
+    c->exits_total++;
+    if (reason & EXIT_REASON_FAILED_VMENTRY)
+        vmx_entry_failure_exit(c, reason);
+    exit_handler_fn h = basic < EXIT_REASON_MAX ? exit_handlers[basic] : NULL;
+    if (!h)
+        vmx_unexpected_exit(c, "no handler for this exit reason");
+    c->exit_count[basic]++;
+    h(c, vmread(EXIT_QUALIFICATION));
+}
+
+/* Called by the entry path right before VMLAUNCH/VMRESUME. */
+int vmx_prepare_entry(struct guest_regs *regs);
+int vmx_prepare_entry(struct guest_regs *regs)
+{
+    struct cpu *c = cpu_from_regs(regs);
+    if (c->launched)
+        return 0;
+    c->launched = true;
+    return 1;
+}

@@ -1,0 +1,18 @@
+#ifndef BULWARK_GUEST_CR_H
+#define BULWARK_GUEST_CR_H
+
+#include "hv/cpu.h"
+
+/* Guest CR0/CR4 ownership (SDM 25.6.6 guest/host masks and read shadows):
+ * bits the VMX fixed-bit MSRs force (CR0.NE, CR4.VMXE) are owned by the
+ * hypervisor; the guest sees and writes its own view through the shadow. */
+void guest_cr_init(struct cpu *c);
+/* Emulate MOV to CR0/CR4 with the architectural #GP checks; returns false
+ * when the write must fault (caller injects #GP). */
+bool guest_cr0_write(struct cpu *c, uint64_t value);
+bool guest_cr4_write(struct cpu *c, uint64_t value);
+/* What the guest believes CRn holds (shadow for owned bits). */
+uint64_t guest_cr0_view(void);
+uint64_t guest_cr4_view(void);
+
+#endif
