@@ -13,6 +13,7 @@
 #             with no resolution"), else 70.
 set -uo pipefail
 [ $# -ge 2 ] || { sed -n '2,3p' "$0" >&2; exit 2; }
+[ -f "$1" ] || { echo "bochs-run: $1: no such ISO" >&2; exit 70; }
 iso=$(realpath "$1") out=$2 cpus=${3:-1} mem=${4:-128} tmo=${5:-60} mode=${6:-hv}
 mkdir -p "$out"
 out=$(realpath "$out")

@@ -32,8 +32,9 @@ done
 
 # Quote each word for GRUB's shell-like parser when it holds anything beyond plain chars.
 words() {
-  local w q=()
-  for w in $1; do
+  local w ws q=()
+  read -ra ws <<<"$1"
+  for w in ${ws[@]+"${ws[@]}"}; do
     if [[ $w =~ ^[A-Za-z0-9_.,=/:+@%-]+$ ]]; then q+=("$w"); else q+=("'${w//\'/\'\\\'\'}'"); fi
   done
   echo "${q[*]}"
