@@ -12,7 +12,7 @@ HV_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fn
   -fno-stack-protector -fno-builtin -mno-red-zone -mgeneral-regs-only -mcmodel=kernel \
   -fno-asynchronous-unwind-tables -fno-omit-frame-pointer -I. -DBULWARK_HV=1
 HV_ASFLAGS := -g -I. -DBULWARK_HV=1
-HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -no-pie
+HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -no-pie -Wl,--build-id=none
 
 # ---- host tests (same freestanding sources, compiled for the host) --------
 HOST_CC  := clang
@@ -27,6 +27,7 @@ UNIT_TESTS  :=   # host unit test programs (tests/unit/test_*.c)
 include hv/build.mk vmx/build.mk ept/build.mk
 -include zydis.mk
 include guest-tests/build.mk tests/build.mk
+-include tests/fuzz/build.mk
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv-obj/%.o,$(HV_SRCS) $(SHARED_SRCS))
 HOST_OBJS := $(patsubst %,$(BUILD)/host-obj/%.o,$(SHARED_SRCS))
@@ -54,6 +55,16 @@ $(BUILD)/libbulwark-host.a: $(HOST_OBJS)
 	rm -f $@; ar rcs $@ $^
 
 all: $(HV_ELF) guests
+
+# make run [GUEST=FILE] [GUEST_ARGS=...] [GUEST_MODULES="F ..."] [POLICY=FILE]
+#          [CPUS=N] [MEM=MiB] [VM=bochs|kvm] [TIMEOUT=s] [BARE=1]
+run: all
+	@GUEST="$(GUEST)" GUEST_ARGS="$(GUEST_ARGS)" GUEST_MODULES="$(GUEST_MODULES)" \
+	  POLICY="$(POLICY)" HV_ARGS="$(HV_ARGS)" CPUS="$(CPUS)" MEM="$(MEM)" VM="$(VM)" \
+	  TIMEOUT="$(TIMEOUT)" BARE="$(BARE)" bash scripts/run.sh
+
+bench: all
+	@bash scripts/bench.sh
 
 .PHONY: all run test unit bench fuzz clean check-policy
 clean:
