@@ -3,8 +3,17 @@
 
 #define COM1 0x3F8
 
+void serial_drain(void)
+{
+    while ((inb(COM1 + 5) & 0x60) != 0x60)
+        ;
+}
+
+/* Waits for whatever a previous user (the hypervisor, the loader) still transmits:
+ * reprogramming the UART mid-character loses it. */
 void serial_init(void)
 {
+    serial_drain();
     outb(COM1 + 1, 0x00); /* no interrupts */
     outb(COM1 + 3, 0x80); /* DLAB */
     outb(COM1 + 0, 0x01); /* divisor 1: 115200 baud */
@@ -20,12 +29,6 @@ static void serial_putc(char c)
     while (!(inb(COM1 + 5) & 0x20))
         ;
     outb(COM1, (uint8_t)c);
-}
-
-void serial_drain(void)
-{
-    while ((inb(COM1 + 5) & 0x60) != 0x60)
-        ;
 }
 
 /* Divides *v by 10 and returns the remainder, without libgcc's 64-bit division. */
