@@ -89,13 +89,13 @@ static void pick_source(const ZydisDecodedInstruction *zi, const ZydisDecodedOpe
                 continue;
             out->src_kind = INSN_SRC_REG;
             out->src_reg = map_reg(op->reg.value, &out->src_reg_high8);
-            out->src_size = (uint8_t)(op->size / 8);
+            out->src_size = (uint16_t)(op->size / 8);
             return;
         }
         if (op->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
             out->src_kind = INSN_SRC_IMM;
             out->imm = op->imm.value.u;
-            out->src_size = (uint8_t)(op->size / 8);
+            out->src_size = (uint16_t)(op->size / 8);
             return;
         }
         if (is_access(op)) {
@@ -153,7 +153,7 @@ int insn_decode(const uint8_t *bytes, size_t avail, enum cpu_mode mode, struct i
     }
     if (mem_idx >= 0) {
         out->has_mem = true;
-        out->mem_operand_size = (uint8_t)(ops[mem_idx].size / 8);
+        out->mem_operand_size = (uint16_t)(ops[mem_idx].size / 8);
         map_mem(&ops[mem_idx].mem, &out->mem);
     }
     pick_source(&zi, ops, mem_idx, out);

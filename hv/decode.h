@@ -57,13 +57,13 @@ struct insn {
     bool reads_memory;
     bool writes_memory;
     bool has_mem;           /* mem is valid */
-    uint8_t mem_operand_size; /* bytes accessed through mem (per element for rep) */
+    uint16_t mem_operand_size; /* bytes accessed through mem (per element for rep) */
     struct insn_mem mem;    /* the written memory operand, else the read one */
     /* Value stored through mem (first read operand other than mem). */
     enum insn_src_kind src_kind;
     uint8_t src_reg;        /* enum insn_reg, INSN_SRC_REG */
     bool src_reg_high8;     /* AH/CH/DH/BH: bits 15:8 of src_reg */
-    uint8_t src_size;       /* bytes, for REG and IMM */
+    uint16_t src_size;      /* bytes, for REG and IMM */
     uint64_t imm;           /* INSN_SRC_IMM, sign-extended when the encoding is */
     struct insn_mem src_mem; /* INSN_SRC_MEM (e.g. MOVS: [rSI]) */
 };

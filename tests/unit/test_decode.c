@@ -185,6 +185,16 @@ static void test_no_memory_access(void **state)
     assert_int_equal(i.mem.base, INSN_REG_RBX);
 }
 
+static void test_large_memory_operand(void **state)
+{
+    (void)state;
+    struct insn i;
+    DECODE(CPU_MODE_LONG64, &i, 0x0F, 0xAE, 0x00);   /* fxsave [rax]: 512 bytes */
+    assert_true(i.writes_memory);
+    assert_int_equal(i.mem_operand_size, 512);
+    assert_string_equal(insn_mnemonic(&i), "fxsave");
+}
+
 static void test_length_limit(void **state)
 {
     (void)state;
@@ -225,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_string_ops),
         cmocka_unit_test(test_16bit_addressing),
         cmocka_unit_test(test_no_memory_access),
+        cmocka_unit_test(test_large_memory_operand),
         cmocka_unit_test(test_length_limit),
         cmocka_unit_test(test_errors),
     };
