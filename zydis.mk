@@ -24,8 +24,8 @@ ZYDIS_HOST_OBJS := $(ZYDIS_MODS:%=$(BUILD)/zydis/host/%.o)
 # Third-party code: keep the warnings visible but not fatal. Recursive (=) so
 # flags appended by later build.mk files are seen.
 # src/ holds the private generated tables (<Generated/*.inc>).
-ZYDIS_HV_CFLAGS   = $(filter-out -Werror -Wextra,$(HV_CFLAGS)) $(ZYDIS_HV_INC) -I$(ZYDIS_TREE)/src
-ZYDIS_HOSTC_FLAGS = $(filter-out -Werror -Wextra,$(HOST_CFLAGS)) $(ZYDIS_HOST_CFLAGS) \
+ZYDIS_LIB_HV_CFLAGS   = $(filter-out -Werror -Wextra,$(HV_CFLAGS)) $(ZYDIS_HV_INC) -I$(ZYDIS_TREE)/src
+ZYDIS_LIB_HOST_CFLAGS = $(filter-out -Werror -Wextra,$(HOST_CFLAGS)) $(ZYDIS_HOST_CFLAGS) \
   -I$(ZYDIS_TREE)/src
 
 # Symbols the freestanding archive may leave undefined: hv/lib.c provides them.
@@ -37,10 +37,10 @@ $(ZYDIS_STAMP): scripts/zydis-fetch.sh | $(DEPS_OK)
 
 $(BUILD)/zydis/hv/%.o: $(ZYDIS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ZYDIS_HV_CFLAGS) -c $(ZYDIS_TREE)/src/$*.c -o $@
+	$(CC) $(ZYDIS_LIB_HV_CFLAGS) -c $(ZYDIS_TREE)/src/$*.c -o $@
 $(BUILD)/zydis/host/%.o: $(ZYDIS_STAMP)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(ZYDIS_HOSTC_FLAGS) -c $(ZYDIS_TREE)/src/$*.c -o $@
+	$(HOST_CC) $(ZYDIS_LIB_HOST_CFLAGS) -c $(ZYDIS_TREE)/src/$*.c -o $@
 
 # The hypervisor archive must not need anything a freestanding build lacks.
 $(ZYDIS_HV_LIB): $(ZYDIS_HV_OBJS)
@@ -58,4 +58,5 @@ $(ZYDIS_HOST_LIB): $(ZYDIS_HOST_OBJS)
 ZYDIS_USERS := hv/decode.c
 $(ZYDIS_USERS:%=$(BUILD)/hv-obj/%.o): HV_CFLAGS += $(ZYDIS_HV_INC)
 $(ZYDIS_USERS:%=$(BUILD)/host-obj/%.o): HOST_CFLAGS += $(ZYDIS_HOST_CFLAGS)
-$(ZYDIS_USERS:%=$(BUILD)/hv-obj/%.o) $(ZYDIS_USERS:%=$(BUILD)/host-obj/%.o): | $(ZYDIS_STAMP)
+# Objects including Zydis headers wait for the fetch (fuzz-obj: tests/fuzz/build.mk).
+$(foreach d,hv-obj host-obj fuzz-obj,$(ZYDIS_USERS:%=$(BUILD)/$(d)/%.o)): | $(ZYDIS_STAMP)

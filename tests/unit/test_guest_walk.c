@@ -8,6 +8,7 @@
 #include "hv/guest_walk.h"
 #include "hv/insn_fetch.h"
 
+#define UNUSED __attribute__((unused))
 #define RAM_SIZE 0x40000ull   /* guest RAM at GPA 0; nothing else is backed */
 static uint8_t ram[RAM_SIZE];
 
@@ -21,6 +22,7 @@ static const struct phys_mem mem = { NULL, ram_ptr };
 static void put64(uint64_t gpa, uint64_t v) { memcpy(ram + gpa, &v, 8); }
 static void put32(uint64_t gpa, uint32_t v) { memcpy(ram + gpa, &v, 4); }
 
+/* Entry flags and control-register bits (SDM 4.3-4.5, 2.5, 2.2.1). */
 #define P 0x1ull
 #define RW 0x2ull
 #define US 0x4ull
@@ -29,18 +31,11 @@ static void put32(uint64_t gpa, uint32_t v) { memcpy(ram + gpa, &v, 4); }
 #define CR0_PE 0x1ull
 #define CR0_WP (1ull << 16)
 #define CR0_PG (1ull << 31)
-#define CR4_PSE (1ull << 4)
-#define CR4_PAE (1ull << 5)
-#define CR4_LA57 (1ull << 12)
-#define CR4_SMEP (1ull << 20)
-#define CR4_SMAP (1ull << 21)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
+enum { CR4_PSE = 1 << 4, CR4_PAE = 1 << 5, CR4_LA57 = 1 << 12, CR4_SMEP = 1 << 20, CR4_SMAP = 1 << 21 };
+enum { EFER_LME = 1 << 8, EFER_LMA = 1 << 10, EFER_NXE = 1 << 11 };
 
-static int reset(void **state)
+static int reset(void **state UNUSED)
 {
-    (void)state;
     memset(ram, 0, sizeof(ram));
     return 0;
 }
@@ -52,9 +47,8 @@ static int walk(const struct guest_paging *g, uint64_t gva, unsigned access, uin
     return guest_walk(&mem, g, gva, access, gpa, info);
 }
 
-static void test_no_paging(void **state)
+static void test_no_paging(void **state UNUSED)
 {
-    (void)state;
     struct guest_paging g = { .cr0 = CR0_PE, .maxphyaddr = 36 };
     struct walk_info info;
     uint64_t gpa;
@@ -66,9 +60,8 @@ static void test_no_paging(void **state)
 }
 
 /* 32-bit paging (SDM 4.3): PD at 0x1000, PT at 0x2000. */
-static void test_32bit(void **state)
+static void test_32bit(void **state UNUSED)
 {
-    (void)state;
     struct guest_paging g = { .cr0 = CR0_PE | CR0_PG, .cr3 = 0x1000, .maxphyaddr = 36 };
     struct walk_info info;
     uint64_t gpa;
@@ -99,9 +92,8 @@ static void test_32bit(void **state)
     assert_true(info.entry_gpa == 0x1004);
 }
 
-static void test_32bit_4mib_pages(void **state)
+static void test_32bit_4mib_pages(void **state UNUSED)
 {
-    (void)state;
     struct guest_paging g = { .cr0 = CR0_PE | CR0_PG, .cr4 = CR4_PSE, .cr3 = 0x1000,
                               .maxphyaddr = 36 };
     struct walk_info info;
@@ -127,9 +119,8 @@ static void test_32bit_4mib_pages(void **state)
 }
 
 /* Self-map: the last PDE points at the PD itself. */
-static void test_32bit_self_map(void **state)
+static void test_32bit_self_map(void **state UNUSED)
 {
-    (void)state;
     struct guest_paging g = { .cr0 = CR0_PE | CR0_PG, .cr3 = 0x1000, .maxphyaddr = 36 };
     uint64_t gpa;
     put32(0x1000 + 1023 * 4, 0x1000 | P | RW);
@@ -138,9 +129,8 @@ static void test_32bit_self_map(void **state)
 }
 
 /* PAE paging (SDM 4.4): PDPTEs at CR3 0x3020, PD 0x4000, PT 0x5000. */
-static void test_pae(void **state)
+static void test_pae(void **state UNUSED)
 {
-    (void)state;
     struct guest_paging g = { .cr0 = CR0_PE | CR0_PG, .cr4 = CR4_PAE, .cr3 = 0x3020,
                               .efer = EFER_NXE, .maxphyaddr = 36 };
     struct walk_info info;
@@ -204,9 +194,8 @@ static const struct guest_paging long_mode = {
     .efer = EFER_LME | EFER_LMA | EFER_NXE, .maxphyaddr = 46,
 };
 
-static void test_4level(void **state)
+static void test_4level(void **state UNUSED)
 {
-    (void)state;
     struct guest_paging g = long_mode;
     struct walk_info info;
     uint64_t gpa;
@@ -231,9 +220,8 @@ static void test_4level(void **state)
     assert_int_equal(walk(&g, 0x0000800000000000ull, 0, &gpa, &info), WALK_NONCANONICAL);
 }
 
-static void test_4level_large_pages(void **state)
+static void test_4level_large_pages(void **state UNUSED)
 {
-    (void)state;
     struct walk_info info;
     uint64_t gpa;
     put64(0x6000, 0x7000 | P | RW);
@@ -251,9 +239,8 @@ static void test_4level_large_pages(void **state)
     assert_int_equal(info.page_size, 2u << 20);
 }
 
-static void test_4level_rights(void **state)
+static void test_4level_rights(void **state UNUSED)
 {
-    (void)state;
     struct guest_paging g = long_mode;
     struct walk_info info;
     uint64_t gpa;
@@ -283,9 +270,8 @@ static void test_4level_rights(void **state)
     assert_false(info.user);
 }
 
-static void test_5level(void **state)
+static void test_5level(void **state UNUSED)
 {
-    (void)state;
     struct guest_paging g = long_mode;
     uint64_t gpa;
     g.cr4 |= CR4_LA57;
@@ -302,9 +288,8 @@ static void test_5level(void **state)
 
 /* PML4E 511 points at the PML4: every level re-enters the same table and the
  * walk still stops after four levels, at the PML4 page itself. */
-static void test_self_referencing_loop(void **state)
+static void test_self_referencing_loop(void **state UNUSED)
 {
-    (void)state;
     struct walk_info info;
     uint64_t gpa;
     put64(0x6000 + 511 * 8, 0x6000 | P | RW);
@@ -313,9 +298,8 @@ static void test_self_referencing_loop(void **state)
     assert_int_equal(info.level, 1);
 }
 
-static void test_table_outside_ram(void **state)
+static void test_table_outside_ram(void **state UNUSED)
 {
-    (void)state;
     struct walk_info info;
     uint64_t gpa;
     put64(0x6000, 0x7000 | P | RW);
@@ -344,9 +328,8 @@ static void map_fetch_pages(uint64_t second_pte)
     }
 }
 
-static void test_fetch_across_pages(void **state)
+static void test_fetch_across_pages(void **state UNUSED)
 {
-    (void)state;
     struct guest_paging g = long_mode;
     uint8_t buf[15];
     size_t got;
@@ -368,9 +351,8 @@ static void test_fetch_across_pages(void **state)
     assert_int_equal(insn_fetch(&mem, &g, fetch_page, buf, 16, &got), WALK_INVAL);
 }
 
-static void test_fetch_second_page_unmapped(void **state)
+static void test_fetch_second_page_unmapped(void **state UNUSED)
 {
-    (void)state;
     uint8_t buf[15];
     size_t got;
     struct walk_info info;
