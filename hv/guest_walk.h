@@ -1,7 +1,9 @@
 /* Guest page walker: guest-virtual (linear) to guest-physical through the
  * guest's own paging structures, per Intel SDM Vol 3A chapter 4 "Paging".
  * Reads only: it never sets accessed/dirty flags and never injects faults; it
- * reports what the processor would do. Shared code. */
+ * reports what the processor would do. Not modelled: protection keys (CR4.PKE/
+ * PKS, 4.6.2) and shadow-stack accesses; the caller's EPT is not consulted.
+ * Shared code. */
 #ifndef BULWARK_GUEST_WALK_H
 #define BULWARK_GUEST_WALK_H
 
@@ -37,7 +39,7 @@ struct guest_paging {
 enum {
     WALK_OK = 0,
     WALK_FAULT = -1,       /* page fault: info->error_code, CR2 = gva */
-    WALK_NONCANONICAL = -2, /* not canonical (#GP/#SS, SDM 3.3.7.1) */
+    WALK_NONCANONICAL = -2, /* not canonical (#GP/#SS, SDM Vol 1 3.3.7.1) */
     WALK_UNBACKED = -3,    /* a paging structure is not backed: info->entry_gpa */
     WALK_INVAL = -4,       /* bad arguments or paging state */
 };
