@@ -15,7 +15,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${GUEST:-}" ]; then
   GUEST=build/guests/benign.elf
-  GUEST_ARGS=${GUEST_ARGS-$(sed -n 's/^args //p' guest-tests/benign/scenario)}
+  GUEST_ARGS=${GUEST_ARGS:-$(sed -n 's/^args //p' guest-tests/benign/scenario)}
 fi
 mode=hv; [ "${BARE:-0}" = 1 ] && mode=bare
 out=build/runs/run-${VM:-bochs}-$mode

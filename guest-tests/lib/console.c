@@ -1,4 +1,4 @@
-/* COM1 output and a small printf: %c %s %d %u %x %p, width, '0' flag, l/ll sizes. */
+/* COM1 output and a small printf: %s %d %u %x, width, '0' flag, l/ll sizes. */
 #include "lib.h"
 
 #define COM1 0x3F8
@@ -75,7 +75,6 @@ void vprintk(const char *fmt, va_list ap)
             longs++, fmt++;
         uint64_t v;
         switch (*fmt) {
-        case 'c': serial_putc((char)va_arg(ap, int)); break;
         case 's':
             for (const char *s = va_arg(ap, const char *); *s; s++)
                 serial_putc(*s);
@@ -90,7 +89,6 @@ void vprintk(const char *fmt, va_list ap)
             v = longs >= 2 ? va_arg(ap, uint64_t) : va_arg(ap, uint32_t);
             put_num(v, *fmt == 'u' ? 10 : 16, width, pad, false);
             break;
-        case 'p': put_num((uintptr_t)va_arg(ap, void *), 16, 8, '0', false); break;
         case '\0': return;
         default: serial_putc(*fmt); break;
         }
