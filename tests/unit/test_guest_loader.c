@@ -29,7 +29,6 @@ static void *sim_ptr(void *ctx, uint64_t phys, uint64_t len)
 
 static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
 static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 static uint32_t get32(uint64_t phys) { uint32_t v; memcpy(&v, ram + phys, 4); return v; }
 static uint64_t get64(uint64_t phys) { uint64_t v; memcpy(&v, ram + phys, 8); return v; }
 
@@ -72,48 +71,31 @@ static void mb_header(uint32_t off, uint32_t flags)
 struct seg { uint64_t vaddr, paddr, off, filesz, memsz; };
 
 /* ELF executable with the Multiboot header at HDR_OFF and program headers
- * at 0x40. */
+ * at 0x40 (ELF32 and ELF64 differ in field widths and offsets). */
 static void build_elf(bool is64, uint64_t entry, const struct seg *s, unsigned n,
                       uint32_t mbflags)
 {
+    static const unsigned ph32[5] = { 4, 8, 12, 16, 20 }, ph64[5] = { 8, 16, 24, 32, 40 };
+    unsigned w = is64 ? 8 : 4, phsz = is64 ? 56 : 32, e = 24 + 3 * w + 4;
+    uint64_t phoff = 0x40;
     memset(img, 0, 0x100);
     memcpy(img, "\x7f" "ELF", 4);
     img[4] = is64 ? 2 : 1;
-    img[5] = 1;
-    img[6] = 1;
+    img[5] = img[6] = 1;
     put16(img + 16, 2);
     put16(img + 18, is64 ? 62 : 3);
     put32(img + 20, 1);
-    if (is64) {
-        put64(img + 24, entry);
-        put64(img + 32, 0x40);
-        put16(img + 52, 64);
-        put16(img + 54, 56);
-        put16(img + 56, (uint16_t)n);
-    } else {
-        put32(img + 24, (uint32_t)entry);
-        put32(img + 28, 0x40);
-        put16(img + 40, 52);
-        put16(img + 42, 32);
-        put16(img + 44, (uint16_t)n);
-    }
+    memcpy(img + 24, &entry, w);
+    memcpy(img + 24 + w, &phoff, w);
+    put16(img + e, (uint16_t)(is64 ? 64 : 52)); /* e_ehsize, e_phentsize, e_phnum */
+    put16(img + e + 2, (uint16_t)phsz);
+    put16(img + e + 4, (uint16_t)n);
     for (unsigned i = 0; i < n; i++) {
-        uint8_t *p = img + 0x40 + i * (is64 ? 56 : 32);
-        if (is64) {
-            put32(p, 1);
-            put64(p + 8, s[i].off);
-            put64(p + 16, s[i].vaddr);
-            put64(p + 24, s[i].paddr);
-            put64(p + 32, s[i].filesz);
-            put64(p + 40, s[i].memsz);
-        } else {
-            put32(p, 1);
-            put32(p + 4, (uint32_t)s[i].off);
-            put32(p + 8, (uint32_t)s[i].vaddr);
-            put32(p + 12, (uint32_t)s[i].paddr);
-            put32(p + 16, (uint32_t)s[i].filesz);
-            put32(p + 20, (uint32_t)s[i].memsz);
-        }
+        uint8_t *p = img + phoff + i * phsz;
+        const uint64_t f[5] = { s[i].off, s[i].vaddr, s[i].paddr, s[i].filesz, s[i].memsz };
+        put32(p, 1); /* PT_LOAD */
+        for (unsigned k = 0; k < 5; k++)
+            memcpy(p + (is64 ? ph64 : ph32)[k], &f[k], w);
     }
     mb_header(HDR_OFF, mbflags);
 }
@@ -123,10 +105,10 @@ static const struct seg two_segs[] = {
     { 0x106000, 0x106000, 0x3000, 0x0800, 0x0800 }, /* data */
 };
 
-static void place_image(uint64_t at)
+/* Loads put the image into guest memory at req.image.base first. */
+static void copy_image(void)
 {
-    req.image.base = at;
-    memcpy(ram + at, img, sizeof img);
+    memcpy(ram + req.image.base, img, sizeof img);
 }
 
 static void place_module(unsigned i, uint64_t at, uint64_t len, const char *cmd)
@@ -155,6 +137,7 @@ static void assert_loaded(const struct seg *s, unsigned n)
 
 static void load_ok(void)
 {
+    copy_image();
     err = NULL;
     int rc = guest_load(&req, &gb, &err);
     if (rc)
@@ -163,6 +146,7 @@ static void load_ok(void)
 
 static void load_fails(const char *msg)
 {
+    copy_image();
     err = NULL;
     assert_int_equal(guest_load(&req, &gb, &err), -1);
     assert_string_equal(err, msg);
@@ -172,7 +156,6 @@ static void test_elf32_module_at_kernel_address(void **state)
 {
     (void)state;
     build_elf(false, 0x100010, two_segs, 2, MB1_HF_PAGE_ALIGN | MB1_HF_MEMORY_INFO);
-    place_image(0x2000000);
     place_module(0, 0x100000, 0x5000, "guest-module initrd.img");
     place_module(1, 0x1800000, 0x1234, "guest-module extra");
     load_ok();
@@ -224,7 +207,7 @@ static void test_image_on_its_own_load_address(void **state)
     (void)state;
     const struct seg s[] = { { 0x100000, 0x100000, 0x1000, 0x5000, 0x8000 } };
     build_elf(true, 0x100000, s, 1, 0);
-    place_image(0x100000); /* GRUB put the kernel file where it loads */
+    req.image.base = 0x100000; /* GRUB put the kernel file where it loads */
     place_module(0, 0x106000, 0x3000, "guest-module m");
     load_ok();
     assert_loaded(s, 1);
@@ -241,23 +224,19 @@ static void test_elf64_higher_half_entry(void **state)
         { 0x300000, 0x300000, 0x2000, 0x1000, 0x1000 },
     };
     build_elf(true, 0xFFFFFFFF80100040ull, s, 2, 0);
-    place_image(0x2000000);
     load_ok();
     assert_int_equal(gb.entry, 0x100040);
     assert_loaded(s, 2);
 
     build_elf(true, 0x300010, s, 2, 0); /* vaddr == paddr: as-is */
-    place_image(0x2000000);
     load_ok();
     assert_int_equal(gb.entry, 0x300010);
 
     build_elf(false, 0x500000, two_segs, 2, 0); /* outside any segment */
-    place_image(0x2000000);
     load_ok();
     assert_int_equal(gb.entry, 0x500000);
 
     build_elf(true, 0x100000000ull, s, 2, 0);
-    place_image(0x2000000);
     load_fails("entry point above 4 GiB");
 }
 
@@ -266,7 +245,6 @@ static void aout(uint32_t load, uint32_t load_end, uint32_t bss_end, uint32_t en
     mb_header(HDR_OFF, MB1_HF_AOUT_KLUDGE);
     uint32_t f[5] = { 0x200000 + HDR_OFF, load, load_end, bss_end, entry };
     memcpy(img + HDR_OFF + 12, f, sizeof f);
-    place_image(0x2000000);
 }
 
 static void test_aout_kludge(void **state)
@@ -310,36 +288,28 @@ static void test_header_search(void **state)
 {
     (void)state;
     memset(img, 0, sizeof img);
-    place_image(0x2000000);
     load_fails("no multiboot1 header in the first 8192 bytes");
 
     build_elf(false, 0x100000, two_segs, 2, 0);
     put32(img + HDR_OFF + 8, 0);
-    place_image(0x2000000);
     load_fails("multiboot1 header checksum mismatch");
 
     memset(img, 0, sizeof img);
     mb_header(8192, MB1_HF_AOUT_KLUDGE); /* past the search window */
-    place_image(0x2000000);
     load_fails("no multiboot1 header in the first 8192 bytes");
     mb_header(8184, MB1_HF_AOUT_KLUDGE); /* a.out fields past 8192 */
-    place_image(0x2000000);
     load_fails("multiboot1 header truncated");
     memset(img, 0, sizeof img);
     mb_header(8188, 0); /* only the magic fits */
-    place_image(0x2000000);
     load_fails("multiboot1 header truncated");
 
     build_elf(false, 0x100000, two_segs, 2, 1u << 3);
-    place_image(0x2000000);
     load_fails("unsupported required flag bit 3");
     build_elf(false, 0x100000, two_segs, 2, (1u << 15) | (1u << 20) | 3);
-    place_image(0x2000000);
     load_fails("unsupported required flag bit 15");
 
     /* Video mode requested: loaded, but no video information given. */
     build_elf(false, 0x100000, two_segs, 2, MB1_HF_VIDEO_MODE);
-    place_image(0x2000000);
     load_ok();
     assert_true(gb.video_unavailable);
     assert_int_equal(get32(gb.ebx) & ((1u << 11) | (1u << 12)), 0);
@@ -348,40 +318,31 @@ static void test_header_search(void **state)
 static void elf_fails(bool is64, const struct seg *s, unsigned n, const char *msg)
 {
     build_elf(is64, 0x100000, s, n, 0);
-    place_image(0x2000000);
+    load_fails(msg);
+}
+
+/* A valid two-segment ELF with one header field overwritten. */
+static void patched_fails(bool is64, unsigned off, unsigned width, uint64_t v,
+                          const char *msg)
+{
+    build_elf(is64, 0x100000, two_segs, 2, 0);
+    memcpy(img + off, &v, width);
     load_fails(msg);
 }
 
 static void test_elf_errors(void **state)
 {
     (void)state;
-    build_elf(false, 0x100000, two_segs, 2, 0);
-    put16(img + 18, 62);
-    place_image(0x2000000);
-    load_fails("ELF32 image is not for EM_386");
-    build_elf(false, 0x100000, two_segs, 2, 0);
-    put16(img + 16, 3);
-    place_image(0x2000000);
-    load_fails("ELF image is not an executable (ET_EXEC)");
-    build_elf(true, 0x100000, two_segs, 2, 0);
-    img[5] = 2;
-    place_image(0x2000000);
-    load_fails("ELF image is not little-endian");
-    build_elf(true, 0x100000, two_segs, 2, 0);
-    put16(img + 56, 65);
-    place_image(0x2000000);
-    load_fails("ELF image has more than 64 program headers");
-    build_elf(true, 0x100000, two_segs, 2, 0);
-    put16(img + 54, 32);
-    place_image(0x2000000);
-    load_fails("ELF program header entry size too small");
-    build_elf(false, 0x100000, two_segs, 2, 0);
-    put32(img + 28, sizeof img - 40);
-    place_image(0x2000000);
-    load_fails("ELF program headers outside the image");
-    build_elf(false, 0x100000, two_segs, 0, 0);
-    place_image(0x2000000);
-    load_fails("ELF image has no loadable segments");
+    patched_fails(false, 18, 2, 62, "ELF32 image is not for EM_386");
+    patched_fails(true, 18, 2, 3, "ELF64 image is not for EM_X86_64");
+    patched_fails(false, 16, 2, 3, "ELF image is not an executable (ET_EXEC)");
+    patched_fails(true, 4, 1, 3, "unsupported ELF class");
+    patched_fails(true, 5, 1, 2, "ELF image is not little-endian");
+    patched_fails(true, 56, 2, 65, "ELF image has more than 64 program headers");
+    patched_fails(true, 54, 2, 32, "ELF program header entry size too small");
+    patched_fails(false, 28, 4, sizeof img - 40, "ELF program headers outside the image");
+    patched_fails(false, 44, 2, 0, "ELF image has no loadable segments");
+    patched_fails(false, 0, 1, 0, "not an ELF image and the a.out kludge flag is clear");
 
     struct seg s = { 0x100000, 0x100000, 0x1000, 0x2000, 0x1000 };
     elf_fails(false, &s, 1, "ELF segment file size exceeds its memory size");
@@ -417,13 +378,11 @@ static void test_page_align_and_preserve(void **state)
 {
     (void)state;
     build_elf(false, 0x100000, two_segs, 2, 0);
-    place_image(0x2000000);
     place_module(0, 0x1800010, 0x100, "guest-module a");
     load_ok();
     assert_int_equal(gb.mod_start[0], 0x1800010); /* alignment not required */
 
     build_elf(false, 0x100000, two_segs, 2, MB1_HF_PAGE_ALIGN);
-    place_image(0x2000000);
     place_module(0, 0x1800010, 0x100, "guest-module a");
     const struct phys_range keep[] = { { 0x1000, 0x2000 }, { 0x107000, 0x3000 } };
     req.preserve = keep;
@@ -439,7 +398,6 @@ static void test_no_room_and_limits(void **state)
     (void)state;
     static char longcmd[GL_MAX_STRING + 1];
     build_elf(false, 0x100000, two_segs, 2, 0);
-    place_image(0x2000000);
     memset(longcmd, 'x', GL_MAX_STRING);
     req.cmdline = longcmd;
     load_fails("guest command line too long");
@@ -459,7 +417,7 @@ static void test_no_room_and_limits(void **state)
     build_elf(false, 0x100000, &s, 1, 0);
     place_module(0, 0x100000, 0x9000, "big");
     req.image.len = 0x1000;
-    place_image(0x10A000);
+    req.image.base = 0x10A000;
     load_fails("no free guest memory to move a module out of the kernel's way");
 }
 
