@@ -18,11 +18,13 @@ Scenario file, one directive per line ('#' starts a comment):
   bare-status <n>        status of a bare run (absent: skipped by --bare)
   want <regex>           must match a transcript line (Python re, multiline)
   reject <regex>         must match no transcript line
-Each run writes build/runs/<name>[.bare]/ (boot.iso, bochsrc, serial.log, bochs.log).
+Each run writes build/runs/<name>[.bare]/ (boot.iso, bochsrc, serial.log, bochs.log);
+concurrent invocations take turns (lock build/runs/.scenarios.lock).
 Prints PASS/FAIL/SKIP per scenario and ends with "N passed, N failed".
 """
 import argparse
 import concurrent.futures
+import fcntl
 import fnmatch
 import os
 import re
@@ -106,6 +108,13 @@ def main():
                    if os.path.isfile(os.path.join(tests, d, "scenario")))
     if a.patterns:
         names = [n for n in names if any(fnmatch.fnmatch(n, p) for p in a.patterns)]
+    os.makedirs(os.path.join(ROOT, "build", "runs"), exist_ok=True)
+    lock = open(os.path.join(ROOT, "build", "runs", ".scenarios.lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("waiting for another scenarios.py run to finish", flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
     passed = failed = skipped = 0
     jobs = {}
     with concurrent.futures.ThreadPoolExecutor(max(1, a.j)) as pool:
