@@ -161,8 +161,8 @@ void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base)
     if (bad)
         run_end_failure("VMX setup on cpu 0: %s", bad);
     invept_all_context();
-    hv_log("EPTP %lx", ept_eptp(&ept));
     hv_log("page pool: %u of %u pages used", page_pool_used(), page_pool_total());
     hv_log("launching guest on cpu 0");
+    serial_drain();   /* the guest may reprogram the UART: let our last line out first */
     vmx_launch(bsp);
 }
