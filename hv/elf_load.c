@@ -31,17 +31,17 @@ static uint64_t rd(const uint8_t *p, unsigned n)
 }
 
 struct phdr {
-    uint32_t type;
+    uint32_t type, flags;
     uint64_t offset, vaddr, paddr, filesz, memsz;
 };
 
 static struct phdr read_phdr(const uint8_t *p, bool is64)
 {
     if (is64)
-        return (struct phdr){ (uint32_t)rd(p, 4), rd(p + 8, 8), rd(p + 16, 8),
-                              rd(p + 24, 8), rd(p + 32, 8), rd(p + 40, 8) };
-    return (struct phdr){ (uint32_t)rd(p, 4), rd(p + 4, 4), rd(p + 8, 4),
-                          rd(p + 12, 4), rd(p + 16, 4), rd(p + 20, 4) };
+        return (struct phdr){ (uint32_t)rd(p, 4), (uint32_t)rd(p + 4, 4), rd(p + 8, 8),
+                              rd(p + 16, 8), rd(p + 24, 8), rd(p + 32, 8), rd(p + 40, 8) };
+    return (struct phdr){ (uint32_t)rd(p, 4), (uint32_t)rd(p + 24, 4), rd(p + 4, 4),
+                          rd(p + 8, 4), rd(p + 12, 4), rd(p + 16, 4), rd(p + 20, 4) };
 }
 
 int gl_parse_elf(const uint8_t *img, uint64_t len, struct gl_image *out,
@@ -91,7 +91,7 @@ int gl_parse_elf(const uint8_t *img, uint64_t len, struct gl_image *out,
             translated = true;
         }
         out->seg[out->nseg++] =
-            (struct gl_segment){ ph.paddr, ph.offset, ph.filesz, ph.memsz };
+            (struct gl_segment){ ph.paddr, ph.offset, ph.filesz, ph.memsz, ph.flags };
     }
     if (out->nseg == 0)
         return fail(err, "ELF image has no loadable segments");

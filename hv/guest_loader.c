@@ -184,5 +184,8 @@ int guest_load(const struct guest_load_req *req, struct guest_boot *out,
     out->image_hi = hi;
     out->header_flags = im.header_flags;
     out->video_unavailable = (im.header_flags & MB1_HF_VIDEO_MODE) != 0;
+    for (unsigned i = 0; i < im.nseg && out->text_count < GL_MAX_TEXT; i++)
+        if ((im.seg[i].flags & (GL_PF_X | GL_PF_W)) == GL_PF_X)
+            out->text[out->text_count++] = (struct phys_range){ im.seg[i].dst, im.seg[i].memsz };
     return 0;
 }

@@ -15,6 +15,9 @@
 #define GL_MAX_STRING 4096  /* longest command line, including the NUL */
 #define GL_PAGE 4096u
 #define GL_4G 0x100000000ull
+#define GL_MAX_TEXT 8       /* executable, non-writable segments reported */
+#define GL_PF_X 1u          /* ELF p_flags */
+#define GL_PF_W 2u
 
 /* ptr returns a pointer through which [phys, phys+len) can be read and
  * written, or NULL when that range is not backed. */
@@ -67,6 +70,10 @@ struct guest_boot {
     /* Header flag 2 (video mode) was set: Bulwark sets no video mode and
      * leaves info flags 11 and 12 clear, which the kernel must check (3.3). */
     bool video_unavailable;
+    /* The kernel's executable, non-writable segments (ELF PF_X without
+     * PF_W): what a `kernel-image` policy rule protects. */
+    unsigned text_count;
+    struct phys_range text[GL_MAX_TEXT];
 };
 
 /* Loads the kernel: moves modules (and the image) out of the kernel's way,
@@ -84,7 +91,9 @@ struct gl_segment {
     uint64_t src_off; /* offset in the image file */
     uint64_t filesz;  /* bytes copied; the rest up to memsz is zeroed */
     uint64_t memsz;
+    uint32_t flags;   /* ELF p_flags (GL_PF_*); 0 for the a.out kludge */
 };
+
 
 struct gl_image {
     uint32_t header_flags;

@@ -90,7 +90,7 @@ static int plan_aout(const uint8_t *img, uint64_t len, uint64_t off,
             return fail(err, "a.out kludge: bss_end_addr below the loaded data");
         memsz = h.bss_end_addr - h.load_addr;
     }
-    out->seg[0] = (struct gl_segment){ h.load_addr, src_off, filesz, memsz };
+    out->seg[0] = (struct gl_segment){ h.load_addr, src_off, filesz, memsz, 0 };
     out->nseg = 1;
     out->entry = h.entry_addr;
     return 0;

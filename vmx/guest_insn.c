@@ -1,20 +1,16 @@
 /* Fetch + decode of the instruction the guest was executing. */
 #include "vmx/guest_insn.h"
+#include "vmx/guest_virt.h"
 #include "hv/guest_mem.h"
 #include "hv/insn_fetch.h"
-#include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
 int guest_insn_current(struct guest_insn *out)
 {
-    struct guest_paging pg = {
-        .cr0 = vmread(GUEST_CR0), .cr3 = vmread(GUEST_CR3), .cr4 = vmread(GUEST_CR4),
-        .efer = vmread(GUEST_IA32_EFER), .maxphyaddr = (uint8_t)vmx_caps.phys_addr_bits,
-        .cpl = (uint8_t)guest_cpl(), .use_pdptes = true,
-        .pdpte = { vmread(GUEST_PDPTE0), vmread(GUEST_PDPTE1), vmread(GUEST_PDPTE2), vmread(GUEST_PDPTE3) },
-    };
+    struct guest_paging pg;
+    guest_paging_current(&pg);
     enum cpu_mode mode = cpu_mode_from(pg.cr0, pg.efer, (uint32_t)vmread(GUEST_CS_AR_BYTES));
     uint64_t linear = vmread(GUEST_RIP) + (mode == CPU_MODE_LONG64 ? 0 : vmread(GUEST_CS_BASE));
     if (mode != CPU_MODE_LONG64)
