@@ -428,10 +428,12 @@ static void render(const struct rpt_disasm *d, const char *line, size_t len, boo
 	}
 	if (r.has[RF_INSN]) {
 		unsigned long long rip = r.has[RF_RIP] ? strtoull(r.val[RF_RIP], &end, 16) : 0;
+		/* "mode" is a CPU mode only when it is 16/32/64 (hv/event.c also
+		 * writes "audit" there) */
+		int mode = r.has[RF_MODE] ? rpt_mode(r.val[RF_MODE]) : 0;
 		if (r.has[RF_RIP] && *end)
 			rip = 0;
-		rpt_disasm_insn(d, r.val[RF_INSN], r.has[RF_MODE] ? rpt_mode(r.val[RF_MODE]) : default_mode,
-				rip, dis, sizeof(dis));
+		rpt_disasm_insn(d, r.val[RF_INSN], mode ? mode : default_mode, rip, dis, sizeof(dis));
 	}
 	rpt_format_row(&r, dis, row, sizeof(row));
 	fprintf(out, "%s\n", row);

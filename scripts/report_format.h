@@ -71,7 +71,7 @@ void rpt_summary_add(struct rpt_summary *s, const struct rpt_record *r);
 void rpt_summary_print(const struct rpt_summary *s, FILE *out);
 
 /* Render a whole transcript from in to out, malformed-record notes to err.
- * default_mode applies to records without a "mode" field. Returns 0, or -1
+ * default_mode applies to records whose "mode" is not 16/32/64. Returns 0, or -1
  * if reading failed or Capstone could not be opened (reported to err). */
 int rpt_run(FILE *in, FILE *out, FILE *err, int default_mode);
 

@@ -163,15 +163,25 @@ static void test_transcript(void **state)
 		SAMPLE "\r\n"
 		"{\"seq\":6,\"kind\":\"hv-memory\"\r\n"
 		"{\"seq\":7,\"kind\":\"a\0\"}\n"
-		"{\"seq\":8,\"kind\":\"msr-write\",\"action\":\"log\",\"insn\":\"0f 30\",\"mode\":\"32\"}\r\n"
-		"{\"seq\":9,\"kind\":\"vmcall-denied\",\"action\":\"deny\",\"insn\":\"8b 10\",\"mode\":\"8\"}\n"
+		"{\"seq\":8,\"kind\":\"msr-write\",\"action\":\"log\",\"insn\":\"89 3b\",\"mode\":\"32\"}\r\n"
+		"{\"seq\":9,\"kind\":\"vmcall-denied\",\"action\":\"deny\",\"insn\":\"8b 10\",\"mode\":\"audit\"}\n"
 		"bulwark: RESULT guest-exit value=0 status=1\r\n"
 		"{\"seq\":10,\"kind\":\"hv-memory\",\"action\":\"deny\"}";   /* no final newline */
 	char *out, *err;
-	assert_int_equal(run(t, sizeof(t) - 1, 32, &out, &err), 0);
-	assert_non_null(strstr(out, " deny   8b 10                mov edx, dword ptr [eax]\n"));
-	assert_non_null(strstr(out, " log    0f 30                wrmsr\n"));
-	assert_non_null(strstr(out, " deny   8b 10                (undecodable)\n"));
+	assert_int_equal(run(t, sizeof(t) - 1, 64, &out, &err), 0);
+	/* the record's mode; --mode's (64) without one or for a non-CPU mode */
+	assert_non_null(strstr(out, "\n     5   0 hv-memory      gpa=0x7c00000            read   -"
+				    "                  0x1001e2             0 deny   8b 10"
+				    "                mov edx, dword ptr [rax]\n"));
+	assert_non_null(strstr(out, "\n     8   - msr-write      -                        -      -"
+				    "                  -                    - log    89 3b"
+				    "                mov dword ptr [ebx], edi\n"));
+	assert_non_null(strstr(out, "\n     9   - vmcall-denied  -                        -      -"
+				    "                  -                    - deny   8b 10"
+				    "                mov edx, dword ptr [rax]\n"));
+	assert_non_null(strstr(out, "\n    10   - hv-memory      -                        -      -"
+				    "                  -                    - deny   -"
+				    "                    -\n"));
 	assert_null(strstr(out, "99"));
 	assert_non_null(strstr(out, "\nrecords  4 (2 malformed skipped)\n"
 				    "kind     hv-memory            2\n"
