@@ -19,10 +19,11 @@ static void print_msr(const struct policy_msr_rule *r)
         snprintf(label, sizeof label, "%s%s%s (0x%x)", name, bit ? "." : "", bit ? bit : "", r->msr);
     else
         snprintf(label, sizeof label, "0x%x", r->msr);
-    printf("  line %-4u msr     %-34s %-5s %-14s", r->line, label, policy_action_name(r->action),
+    printf("  line %-4u msr     %-34s %-5s %s", r->line, label, policy_action_name(r->action),
            policy_arm_name(r->arm));
     if (r->action == POLICY_DENY)
-        printf(" on-deny=%s", policy_on_deny_name(r->on_deny));
+        printf("%*s on-deny=%s", 14 - (int)strlen(policy_arm_name(r->arm)), "",
+               policy_on_deny_name(r->on_deny));
     printf("\n");
 }
 
@@ -56,10 +57,11 @@ static void summary(const struct policy *p)
         const struct policy_cr_rule *c = &p->cr[i];
         char label[32];
         snprintf(label, sizeof label, "CR%u.%s", c->cr, policy_cr_bit_name(c->cr, c->bit));
-        printf("  line %-4u cr      %-34s %-5s %-14s", c->line, label,
+        printf("  line %-4u cr      %-34s %-5s %s", c->line, label,
                policy_action_name(c->action), policy_arm_name(c->arm));
         if (c->action == POLICY_DENY)
-            printf(" shadow=%s", policy_shadow_name(c->shadow));
+            printf("%*s shadow=%s", 14 - (int)strlen(policy_arm_name(c->arm)), "",
+                   policy_shadow_name(c->shadow));
         printf("\n");
     }
     printf("  hypervisor memory: always denied\n");
