@@ -47,6 +47,13 @@ struct cpu {
     /* Guest-visible control register bits the hypervisor owns (masked). */
     uint64_t cr0_mask, cr4_mask;
 
+    /* A write to an unprotected part of a write-protected page is let
+     * through for one instruction with the monitor trap flag. */
+    uint64_t step_page;
+    bool stepping;
+
+    char hypercall_buf[4096];   /* bounce buffer for HC_READ_LOG */
+
     uint64_t exit_count[EXIT_REASON_MAX];
     uint64_t exits_total;
 };

@@ -1,5 +1,33 @@
 #include "hv/hypercall.h"
+#include "hv/enforce.h"
+#include "hv/event.h"
 #include "hv/mm.h"
+#include "vmx/guest_virt.h"
+
+static uint64_t arm(struct cpu *c)
+{
+    if (enforce_arm_hypercall(c))
+        return HC_OK;
+    struct event e = { .kind = "arm-refused", .resource = "vmcall", .has_value = true, .value = HC_ARM };
+    enforce_event_init(c, &e);
+    enforce_verdict(POLICY_DENY, &e);
+    return HC_EDENIED;
+}
+
+/* The guest's buffer is untrusted: it is translated through the guest's
+ * page tables and must be writable guest RAM, entirely, before any byte
+ * is copied (vmx/guest_virt.c); otherwise HC_EFAULT and nothing written. */
+static uint64_t read_log(struct cpu *c)
+{
+    uint64_t *r = c->regs.gpr;
+    uint64_t size = MIN(r[REG_RCX], HC_READ_LOG_MAX), next;
+    size_t n = event_ring_read(r[REG_RDX], c->hypercall_buf, size, &next);
+    if (size && guest_write_virt(r[REG_RBX], c->hypercall_buf, MAX(n, 1)))
+        return HC_EFAULT;
+    r[REG_RBX] = n;
+    r[REG_RCX] = next;
+    return HC_OK;
+}
 
 void hypercall_dispatch(struct cpu *c)
 {
@@ -13,6 +41,12 @@ void hypercall_dispatch(struct cpu *c)
         r[REG_RCX] = hv_reserved_size();
         r[REG_RDX] = HC_ABI_VERSION;
         break;
+    case HC_ARM:
+        r[REG_RAX] = arm(c);
+        return;
+    case HC_READ_LOG:
+        r[REG_RAX] = read_log(c);
+        return;
     default:
         r[REG_RAX] = HC_ENOSYS;
         return;

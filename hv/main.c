@@ -6,8 +6,10 @@
 #include "ept/invept.h"
 #include "ept/mtrr.h"
 #include "hv/cpu.h"
+#include "hv/enforce.h"
 #include "hv/gdt.h"
 #include "hv/guest_loader.h"
+#include "hv/guest_ept.h"
 #include "hv/guest_mem.h"
 #include "hv/idt.h"
 #include "hv/log.h"
@@ -28,7 +30,7 @@ struct cpu cpus[MAX_CPUS];
 static struct boot_info boot_info;
 static struct mem_region guest_map[MB2_MAX_REGIONS];
 static unsigned guest_map_count;
-static struct ept ept;
+struct ept guest_ept;
 static struct mtrr_state mtrrs;
 
 static void log_memory_map(const struct mem_region *m, unsigned n, const char *what)
@@ -73,13 +75,13 @@ static uint64_t build_ept(void)
         top = MAX(top, ALIGN_UP(boot_info.regions[i].base + boot_info.regions[i].len, GIB));
     if (mtrr_read(&mtrrs))
         hv_log("MTRRs unavailable: guest memory mapped uncacheable");
-    if (ept_init(&ept, &ops, vmx_caps.has_1g_pages, vmx_caps.has_2m_pages) ||
-        ept_map_identity(&ept, top, mtrr_memtype_cb, &mtrrs) ||
-        ept_set_perm(&ept, hv_reserved_base(), hv_reserved_size(), EPT_NONE))
-        run_end_failure("EPT construction: %s", ept.err ? ept.err : "unknown error");
+    if (ept_init(&guest_ept, &ops, vmx_caps.has_1g_pages, vmx_caps.has_2m_pages) ||
+        ept_map_identity(&guest_ept, top, mtrr_memtype_cb, &mtrrs) ||
+        ept_set_perm(&guest_ept, hv_reserved_base(), hv_reserved_size(), EPT_NONE))
+        run_end_failure("EPT construction: %s", guest_ept.err ? guest_ept.err : "unknown error");
     hv_log("EPT: identity map of %lu GiB, %lu table pages, %lu 1G and %lu 2M pages split",
-           top / GIB, ept.table_pages, ept.splits_1g, ept.splits_2m);
-    hv_log("ept table pages %lu", ept.table_pages);
+           top / GIB, guest_ept.table_pages, guest_ept.splits_1g, guest_ept.splits_2m);
+    hv_log("ept table pages %lu", guest_ept.table_pages);
     return top;
 }
 
@@ -122,6 +124,7 @@ static void load_guest(struct guest_start *start)
     if (boot.video_unavailable)
         hv_log("guest asked for a video mode; none is set (Multiboot info flags 11/12 clear)");
     *start = (struct guest_start){ boot.entry, boot.eax, boot.ebx };
+    enforce_set_kernel(&boot);
 }
 
 void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base);
@@ -147,20 +150,22 @@ void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base)
 
     uint64_t top = build_ept();
     guest_mem_init(MIN(top, 4 * GIB));
-    struct guest_start start;
-    load_guest(&start);
-
     if (!vmx_bitmaps_init())
         run_end_failure("out of hypervisor memory for MSR/I/O bitmaps");
     msr_intercepts_init();
     io_intercept(DEBUG_EXIT_PORT);
+    enforce_load_policy(&boot_info);
+
+    struct guest_start start;
+    load_guest(&start);
 
     const char *bad = vmx_enable(bsp);
     if (!bad)
-        bad = vmcs_init(bsp, ept_eptp(&ept), &start);
+        bad = vmcs_init(bsp, ept_eptp(&guest_ept), &start);
     if (bad)
         run_end_failure("VMX setup on cpu 0: %s", bad);
     invept_all_context();
+    enforce_launch(bsp);
     hv_log("page pool: %u of %u pages used", page_pool_used(), page_pool_total());
     hv_log("launching guest on cpu 0");
     serial_drain();   /* the guest may reprogram the UART: let our last line out first */

@@ -192,6 +192,9 @@ int policy_format_error(const struct policy_error *err, char *buf, size_t size)
 }
 
 /* Kept in step with docs/policy.md, "Built-in default". */
+/* The built-in default protects what no kernel legitimately changes from
+ * launch on (its code, the hypervisor) and arms the rest when the kernel
+ * says it is initialized (HC_ARM), so unmodified kernels boot under it. */
 static const char default_text[] =
     "[global]\n"
     "mode = enforce\n"
@@ -202,27 +205,27 @@ static const char default_text[] =
     "[memory]\n"
     "kernel-image = deny\n"
     "[tables]\n"
-    "idt = deny arm=on-first-write\n"
-    "gdt = deny arm=on-first-write\n"
+    "idt = deny arm=on-hypercall\n"
+    "gdt = deny arm=on-hypercall\n"
     "[msr]\n"
-    "IA32_LSTAR = deny arm=on-first-write\n"
-    "IA32_STAR = deny arm=on-first-write\n"
-    "IA32_CSTAR = deny arm=on-first-write\n"
-    "IA32_FMASK = deny arm=on-first-write\n"
-    "IA32_SYSENTER_CS = deny arm=on-first-write\n"
-    "IA32_SYSENTER_ESP = deny arm=on-first-write\n"
-    "IA32_SYSENTER_EIP = deny arm=on-first-write\n"
-    "IA32_EFER.NXE = deny arm=on-first-write\n"
-    "IA32_EFER.SCE = deny arm=on-first-write\n"
-    "IA32_EFER.LME = deny arm=on-first-write\n"
+    "IA32_LSTAR = deny arm=on-hypercall\n"
+    "IA32_STAR = deny arm=on-hypercall\n"
+    "IA32_CSTAR = deny arm=on-hypercall\n"
+    "IA32_FMASK = deny arm=on-hypercall\n"
+    "IA32_SYSENTER_CS = deny arm=on-hypercall\n"
+    "IA32_SYSENTER_ESP = deny arm=on-hypercall\n"
+    "IA32_SYSENTER_EIP = deny arm=on-hypercall\n"
+    "IA32_EFER.NXE = deny arm=on-hypercall\n"
+    "IA32_EFER.SCE = deny arm=on-hypercall\n"
+    "IA32_EFER.LME = deny arm=on-hypercall\n"
     "[cr]\n"
-    "CR0.PE = deny\n"
-    "CR0.PG = deny\n"
-    "CR0.WP = deny\n"
-    "CR4.PAE = deny\n"
-    "CR4.SMEP = deny\n"
-    "CR4.SMAP = deny\n"
-    "CR4.UMIP = deny\n";
+    "CR0.PE = deny arm=on-hypercall\n"
+    "CR0.PG = deny arm=on-hypercall\n"
+    "CR0.WP = deny arm=on-hypercall\n"
+    "CR4.PAE = deny arm=on-hypercall\n"
+    "CR4.SMEP = deny arm=on-hypercall\n"
+    "CR4.SMAP = deny arm=on-hypercall\n"
+    "CR4.UMIP = deny arm=on-hypercall\n";
 
 void policy_default(struct policy *out)
 {

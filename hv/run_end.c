@@ -1,11 +1,13 @@
 #include "hv/run_end.h"
 #include "hv/cpu.h"
+#include "hv/event.h"
 #include "hv/idt.h"
 #include "hv/log.h"
 #include "vmx/diag.h"
 
 static void exit_summary(void)
 {
+    event_flush_suppressed();
     for (unsigned i = 0; i < MAX_CPUS; i++) {
         const struct cpu *c = &cpus[i];
         if (!c->launched)

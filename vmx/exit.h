@@ -30,5 +30,6 @@ void exit_ept_violation(struct cpu *c, uint64_t q);
 void exit_ept_misconfig(struct cpu *c, uint64_t q);
 void exit_triple_fault(struct cpu *c, uint64_t q);
 void exit_io(struct cpu *c, uint64_t q);
+void exit_monitor_trap(struct cpu *c, uint64_t q);
 
 #endif

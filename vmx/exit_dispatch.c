@@ -33,6 +33,7 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
     [EXIT_REASON_EPT_VIOLATION] = exit_ept_violation,
     [EXIT_REASON_EPT_MISCONFIG] = exit_ept_misconfig,
     [EXIT_REASON_XSETBV] = exit_xsetbv,
+    [EXIT_REASON_MONITOR_TRAP_FLAG] = exit_monitor_trap,
 };
 
 void vmx_exit_handler(struct guest_regs *regs);

@@ -1,9 +1,10 @@
-/* EPT violations and misconfigurations (SDM 29.3.3). In this build the only
- * guest-physical memory without full permissions is the hypervisor's own:
- * an access there is recorded and denied. A denied read or write is
+/* EPT violations and misconfigurations (SDM 29.3.3). Writes to pages the
+ * policy protects go to hv/enforce_mem.c. The hypervisor's own memory has
+ * no permissions at all: an access there is recorded and denied. A denied read or write is
  * skipped (decoded with Zydis to learn its length): nothing is written and
  * the destination keeps its value. A denied instruction fetch cannot be
  * skipped, so the guest gets #UD there, as if no code existed. */
+#include "hv/enforce_mem.h"
 #include "hv/event.h"
 #include "hv/log.h"
 #include "hv/mm.h"
@@ -22,8 +23,11 @@ void exit_ept_violation(struct cpu *c, uint64_t q)
 {
     uint64_t gpa = vmread(GUEST_PHYSICAL_ADDRESS);
     uint64_t hv = hv_reserved_base();
-    if (gpa - hv >= hv_reserved_size())
+    if (gpa - hv >= hv_reserved_size()) {
+        if ((q & EPT_QUAL_WRITE) && enforce_mem_write(c, gpa, q))
+            return;
         vmx_unexpected_exit(c, "EPT violation outside any protected range");
+    }
 
     struct guest_insn gi;
     int rc = guest_insn_current(&gi);

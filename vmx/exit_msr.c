@@ -1,12 +1,12 @@
 /* RDMSR/WRMSR exits. The MSR bitmap makes only these exit: reads and
  * writes of IA32_FEATURE_CONTROL and the VMX capability MSRs (VMX is
- * hidden), writes of the system-call and SYSENTER MSRs, EFER and PAT (the
- * protected set), and any MSR outside the bitmap's two ranges (always
- * exits, SDM 25.6.9). Values are checked before they reach hardware. */
+ * hidden), writes of the MSRs the policy guards (hv/enforce_regs.c judges
+ * them first), and any MSR outside the bitmap's two ranges (always exits,
+ * SDM 25.6.9). Values are checked before they reach hardware. */
+#include "hv/enforce.h"
 #include "hv/safe_msr.h"
 #include "hv/x86.h"
 #include "vmx/exit.h"
-#include "vmx/msr_policy.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
@@ -43,6 +43,20 @@ static bool efer_write(uint64_t v)
         return false;
     vmwrite(GUEST_IA32_EFER, (v & ~EFER_LMA) | (old & EFER_LMA));
     return true;
+}
+
+/* The value a write would change: VMCS-held MSRs from the VMCS. */
+static uint64_t current_value(uint32_t msr)
+{
+    uint64_t v = 0;
+    switch (msr) {
+    case MSR_IA32_SYSENTER_CS: return vmread(GUEST_SYSENTER_CS);
+    case MSR_IA32_SYSENTER_ESP: return vmread(GUEST_SYSENTER_ESP);
+    case MSR_IA32_SYSENTER_EIP: return vmread(GUEST_SYSENTER_EIP);
+    case MSR_IA32_EFER: return vmread(GUEST_IA32_EFER);
+    case MSR_IA32_PAT: return vmread(GUEST_IA32_PAT);
+    default: return safe_rdmsr(msr, &v) == 0 ? v : 0;
+    }
 }
 
 void exit_msr_read(struct cpu *c, uint64_t q)
@@ -100,6 +114,14 @@ void exit_msr_write(struct cpu *c, uint64_t q)
     uint64_t *r = c->regs.gpr;
     uint32_t msr = (uint32_t)r[REG_RCX];
     uint64_t v = ((r[REG_RDX] & 0xFFFFFFFF) << 32) | (r[REG_RAX] & 0xFFFFFFFF);
+    bool gp;
+    if (!enforce_msr_write(c, msr, current_value(msr), v, &gp)) {
+        if (gp)
+            guest_inject_gp0();
+        else
+            guest_skip_instruction();   /* dropped: the write silently does nothing */
+        return;
+    }
     if (!msr_write(msr, v)) {
         guest_inject_gp0();
         return;

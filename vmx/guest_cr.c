@@ -4,6 +4,7 @@
  * PAE PDPTE loading (SDM 4.4.1, 28.3.2.4 — with EPT the CPU takes PDPTEs
  * from the VMCS, so the hypervisor loads them when it performs the write). */
 #include "vmx/guest_cr.h"
+#include "hv/enforce.h"
 #include "hv/mm.h"
 #include "hv/x86.h"
 #include "vmx/caps.h"
@@ -18,8 +19,8 @@ static uint64_t cr4_forced_on(void) { return vmx_caps.cr4_fixed0; }
 
 void guest_cr_init(struct cpu *c)
 {
-    c->cr0_mask = cr0_forced_on();
-    c->cr4_mask = cr4_forced_on();
+    c->cr0_mask = cr0_forced_on() | enforce_cr_mask(0);
+    c->cr4_mask = cr4_forced_on() | enforce_cr_mask(4);
     vmwrite(CR0_GUEST_HOST_MASK, c->cr0_mask);
     vmwrite(CR4_GUEST_HOST_MASK, c->cr4_mask);
     vmwrite(CR0_READ_SHADOW, CR0_PE | CR0_ET);
@@ -81,7 +82,7 @@ static bool apply_paging(uint64_t cr0, uint64_t cr4)
     return true;
 }
 
-bool guest_cr0_write(struct cpu *c, uint64_t v)
+bool guest_cr0_write(uint64_t v, uint64_t keep_set)
 {
     uint64_t old = guest_cr0_view(), cr4 = guest_cr4_view();
     uint64_t efer = vmread(GUEST_IA32_EFER);
@@ -95,14 +96,14 @@ bool guest_cr0_write(struct cpu *c, uint64_t v)
         return false;
     v = (v & CR0_ARCH_BITS) | CR0_ET;
     vmwrite(CR0_READ_SHADOW, v);
-    vmwrite(GUEST_CR0, (v | cr0_forced_on()) & (vmx_caps.cr0_fixed1 | CR0_PE | CR0_PG));
-    if ((old ^ v) & (CR0_PG | CR0_PE | CR0_WP | CR0_CD))
-        return apply_paging(v, cr4);
-    (void)c;
+    uint64_t actual = (v | keep_set | cr0_forced_on()) & (vmx_caps.cr0_fixed1 | CR0_PE | CR0_PG);
+    vmwrite(GUEST_CR0, actual);
+    if ((old ^ actual) & (CR0_PG | CR0_PE | CR0_WP | CR0_CD))
+        return apply_paging(actual, cr4);
     return true;
 }
 
-bool guest_cr4_write(struct cpu *c, uint64_t v)
+bool guest_cr4_write(uint64_t v, uint64_t keep_set)
 {
     uint64_t old = guest_cr4_view(), cr0 = guest_cr0_view();
     uint64_t allowed = vmx_caps.cr4_fixed1 & ~CR4_VMXE;   /* VMX is hidden */
@@ -111,9 +112,8 @@ bool guest_cr4_write(struct cpu *c, uint64_t v)
     if ((vmread(GUEST_IA32_EFER) & EFER_LMA) && !(v & CR4_PAE))
         return false;
     vmwrite(CR4_READ_SHADOW, v);
-    vmwrite(GUEST_CR4, v | cr4_forced_on());
-    (void)c;
+    vmwrite(GUEST_CR4, v | keep_set | cr4_forced_on());
     if ((old ^ v) & 0xB0ull && (cr0 & CR0_PG))   /* PSE, PAE, PGE: SDM 4.10.4.1 */
-        return apply_paging(cr0, v);
+        return apply_paging(cr0, v | keep_set);
     return true;
 }

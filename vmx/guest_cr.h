@@ -8,9 +8,10 @@
  * hypervisor; the guest sees and writes its own view through the shadow. */
 void guest_cr_init(struct cpu *c);
 /* Emulate MOV to CR0/CR4 with the architectural #GP checks; returns false
- * when the write must fault (caller injects #GP). */
-bool guest_cr0_write(struct cpu *c, uint64_t value);
-bool guest_cr4_write(struct cpu *c, uint64_t value);
+ * when the write must fault (caller injects #GP). The guest sees `value`;
+ * `keep_set` bits (pinned by the policy) stay set in the real register. */
+bool guest_cr0_write(uint64_t value, uint64_t keep_set);
+bool guest_cr4_write(uint64_t value, uint64_t keep_set);
 /* What the guest believes CRn holds (shadow for owned bits). */
 uint64_t guest_cr0_view(void);
 uint64_t guest_cr4_view(void);

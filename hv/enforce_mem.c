@@ -1,0 +1,166 @@
+/* Memory protection through EPT: the 4 KiB pages holding protected bytes
+ * lose write permission (only those pages: large pages are split on demand
+ * by ept_set_perm). A write that faults there is decoded; if it touches
+ * protected bytes the policy judges it (deny: the instruction is skipped,
+ * nothing is written), otherwise — a neighbour sharing the page — it runs
+ * for exactly one instruction with write permission and the monitor trap
+ * flag (SDM 26.5.2), after which the page is protected again. */
+#include "hv/enforce.h"
+#include "hv/enforce_mem.h"
+#include "hv/event.h"
+#include "hv/guest_ept.h"
+#include "hv/log.h"
+#include "hv/x86.h"
+#include "vmx/exit.h"
+#include "vmx/guest_insn.h"
+#include "vmx/guest_virt.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_insn.h"
+
+#define MAX_PROT 128
+#define PAGE 4096ull
+
+struct prot_range {
+    uint64_t gpa, len;
+    enum policy_action action;
+    uint32_t rule_line;
+    const char *what;
+};
+
+static struct prot_range prot[MAX_PROT];
+static unsigned nprot;
+
+static void add_range(uint64_t gpa, uint64_t len, enum policy_action action, uint32_t line, const char *what)
+{
+    if (!len)
+        return;
+    if (nprot == MAX_PROT) {
+        hv_log("policy line %u: more than %u protected ranges; %s at %lx not protected", line, MAX_PROT, what, gpa);
+        return;
+    }
+    prot[nprot++] = (struct prot_range){ gpa, len, action, line, what };
+    /* Allow rules need no exits, except in audit mode where every attempt
+     * is reported. */
+    if (action == POLICY_ALLOW && enforce.policy.mode != POLICY_AUDIT)
+        return;
+    uint64_t first = ALIGN_DOWN(gpa, PAGE), last = ALIGN_UP(gpa + len, PAGE);
+    if (guest_ept_set(first, last - first, EPT_RX))
+        hv_log("policy line %u: cannot write-protect %lx-%lx: %s", line, first, last - 1, guest_ept.err);
+}
+
+/* A guest-linear range, page by page through the guest's page tables. */
+static void add_linear(uint64_t gva, uint64_t len, enum policy_action action, uint32_t line, const char *what)
+{
+    uint64_t end = gva + len;
+    unsigned unmapped = 0;
+    for (uint64_t va = gva; va < end && va >= gva;) {
+        uint64_t chunk = MIN(end - va, PAGE - (va & (PAGE - 1))), gpa;
+        if (guest_translate(va, 0, &gpa) == 0)
+            add_range(gpa, chunk, action, line, what);
+        else
+            unmapped++;
+        va += chunk;
+    }
+    if (unmapped)
+        hv_log("policy line %u: %u page(s) of %s at %lx not mapped when armed; not protected", line, unmapped, what, gva);
+}
+
+static void arm_table(enum policy_table t, const struct policy_table_rule *r)
+{
+    uint64_t base = vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_BASE : GUEST_GDTR_BASE);
+    uint64_t limit = vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_LIMIT : GUEST_GDTR_LIMIT);
+    const char *what = t == POLICY_TABLE_IDT ? "idt" : "gdt";
+    if (!limit) {
+        hv_log("policy line %u: no %s loaded when the rule armed; nothing to protect", r->line, what);
+        return;
+    }
+    add_linear(base, limit + 1, r->action, r->line, what);
+}
+
+void enforce_mem_arm(struct cpu *c, enum policy_arm when)
+{
+    (void)c;
+    struct policy *p = &enforce.policy;
+    for (unsigned i = 0; i < p->mem_count; i++) {
+        const struct policy_mem_rule *r = &p->mem[i];
+        if (r->arm != when || enforce.mem_armed[i])
+            continue;
+        enforce.mem_armed[i] = true;
+        if (r->kind == POLICY_MEM_GPA)
+            add_range(r->start, r->end - r->start + 1, r->action, r->line, "gpa");
+        else if (r->kind == POLICY_MEM_GVA)
+            add_linear(r->start, r->end - r->start + 1, r->action, r->line, "gva");
+        else
+            for (unsigned k = 0; k < enforce.text_count; k++)
+                add_range(enforce.text[k].base, enforce.text[k].len, r->action, r->line, "kernel-image");
+    }
+    for (unsigned t = 0; t < POLICY_TABLE_COUNT; t++) {
+        const struct policy_table_rule *r = &p->table[t];
+        /* Descriptor-table contents arm with the rule's trigger; the first
+         * write cannot be told apart from building the table, so
+         * on-first-write tables arm with the hypercall (docs/policy.md). */
+        enum policy_arm trigger = r->arm == POLICY_ARM_ON_FIRST_WRITE ? POLICY_ARM_ON_HYPERCALL : r->arm;
+        if (r->present && trigger == when && !enforce.table_armed[t]) {
+            enforce.table_armed[t] = true;
+            arm_table(t, r);
+        }
+    }
+}
+
+static const struct prot_range *find(uint64_t gpa, uint64_t len, bool page_only)
+{
+    uint64_t lo = page_only ? ALIGN_DOWN(gpa, PAGE) : gpa, hi = page_only ? lo + PAGE : gpa + len;
+    const struct prot_range *best = NULL;
+    for (unsigned i = 0; i < nprot; i++)
+        if (prot[i].gpa < hi && lo < prot[i].gpa + prot[i].len && (!best || prot[i].action > best->action))
+            best = &prot[i];
+    return best;
+}
+
+static void single_step(struct cpu *c, uint64_t page)
+{
+    c->step_page = page;
+    c->stepping = true;
+    guest_ept_set(page, PAGE, EPT_RWX);
+    vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) | CPU_MONITOR_TRAP_FLAG);
+    /* Hold off interrupts for the one step so no handler runs with the page
+     * writable (blocking by STI needs RFLAGS.IF = 1, SDM 26.3.1.5). */
+    uint64_t intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
+    if ((vmread(GUEST_RFLAGS) & (1u << 9)) && !(intr & INTERRUPTIBILITY_MOV_SS))
+        vmwrite(GUEST_INTERRUPTIBILITY_INFO, intr | INTERRUPTIBILITY_STI);
+}
+
+void enforce_mem_step_done(struct cpu *c)
+{
+    vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_MONITOR_TRAP_FLAG);
+    if (c->stepping)
+        guest_ept_set(c->step_page, PAGE, EPT_RX);
+    c->stepping = false;
+}
+
+bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
+{
+    if (!find(gpa, 1, true))
+        return false;
+    struct guest_insn gi;
+    bool decoded = guest_insn_current(&gi) == 0;
+    uint64_t size = decoded && gi.insn.has_mem && gi.insn.mem_operand_size ? gi.insn.mem_operand_size : 1;
+    const struct prot_range *r = find(gpa, size, false);
+    if (!r) {
+        single_step(c, ALIGN_DOWN(gpa, PAGE));
+        return true;
+    }
+    struct event e = {
+        .kind = "memory-write", .resource = r->what, .rule_line = r->rule_line, .gpa = gpa, .has_gpa = true,
+        .gva = vmread(GUEST_LINEAR_ADDRESS), .has_gva = !!(q & EPT_QUAL_LINEAR_VALID), .access = "write",
+        .size = (unsigned)size,
+    };
+    enforce_event_init(c, &e);
+    if (!enforce_verdict(r->action, &e))
+        single_step(c, ALIGN_DOWN(gpa, PAGE));
+    else if (decoded)
+        guest_advance_rip(gi.insn.length);
+    else
+        guest_inject_gp0();   /* cannot tell the instruction's length: fault it */
+    return true;
+}

@@ -1,0 +1,17 @@
+#ifndef BULWARK_ENFORCE_MEM_H
+#define BULWARK_ENFORCE_MEM_H
+
+#include "hv/cpu.h"
+#include "hv/policy.h"
+
+/* Resolve and write-protect the memory and descriptor-table rules armed
+ * by `when` (guest-virtual ranges through the guest's current paging). */
+void enforce_mem_arm(struct cpu *c, enum policy_arm when);
+/* A write EPT violation at `gpa`. Returns false when no protection covers
+ * that page (an unexpected violation); otherwise the write was judged and
+ * either skipped or let through one instruction (monitor trap flag). */
+bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t qualification);
+/* The single-stepped write completed: write-protect its page again. */
+void enforce_mem_step_done(struct cpu *c);
+
+#endif

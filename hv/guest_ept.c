@@ -1,0 +1,9 @@
+#include "hv/guest_ept.h"
+#include "ept/invept.h"
+
+int guest_ept_set(uint64_t gpa, uint64_t len, enum ept_perm perm)
+{
+    int rc = ept_set_perm(&guest_ept, gpa, len, perm);
+    invept_single_context(ept_eptp(&guest_ept));
+    return rc;
+}

@@ -1,0 +1,13 @@
+#ifndef BULWARK_GUEST_EPT_H
+#define BULWARK_GUEST_EPT_H
+
+#include "ept/ept.h"
+
+/* The one EPT hierarchy every guest CPU uses (built in hv/main.c). */
+extern struct ept guest_ept;
+
+/* Change permissions on [gpa, gpa+len) and invalidate cached EPT
+ * translations before returning, so no stale permission survives. */
+int guest_ept_set(uint64_t gpa, uint64_t len, enum ept_perm perm);
+
+#endif
