@@ -26,7 +26,7 @@ UNIT_TESTS  :=   # host unit test programs (tests/unit/test_*.c)
 
 include hv/build.mk vmx/build.mk ept/build.mk
 -include zydis.mk
-include guest-tests/build.mk tests/build.mk scripts/report.mk
+include guest-tests/build.mk tests/build.mk scripts/report.mk scripts/build.mk
 -include tests/fuzz/build.mk
 
 HV_OBJS := $(patsubst %,$(BUILD)/hv-obj/%.o,$(HV_SRCS) $(SHARED_SRCS))
