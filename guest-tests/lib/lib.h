@@ -67,11 +67,29 @@ DEFINE_CR(0)
 DEFINE_CR(3)
 DEFINE_CR(4)
 #undef DEFINE_CR
+#define CR0_WP  (1u << 16)
 #define CR0_PG  (1u << 31)
 #define CR4_PSE (1u << 4)
 #define CR4_VMXE (1u << 13)
+#define CR4_SMEP (1u << 20)
+#define CR4_SMAP (1u << 21)
 #define IA32_SYSENTER_CS  0x174
 #define IA32_SYSENTER_EIP 0x176
+#define IA32_EFER  0xC0000080u
+#define EFER_NXE   (1u << 11)
+#define IA32_LSTAR 0xC0000082u
+
+/* ---- descriptor tables ---- */
+struct idt_entry { uint16_t off_lo, sel; uint8_t zero, type; uint16_t off_hi; };
+struct desc_ptr { uint16_t limit; uint32_t base; } __attribute__((packed));
+static inline struct desc_ptr sidt(void) { struct desc_ptr p; asm volatile("sidt %0" : "=m"(p)); return p; }
+static inline struct desc_ptr sgdt(void) { struct desc_ptr p; asm volatile("sgdt %0" : "=m"(p)); return p; }
+#define IDT_ENTRIES 48
+/* Fills idt[0..47] with the library's handlers and loads it (traps_init uses its own). */
+void idt_install(struct idt_entry *idt);
+/* Image layout (guest.ld): code + rodata [__text_start, __text_end) in an R-X segment,
+ * data + bss from __data_start, page-aligned, in an RW one. */
+extern char __text_start[], __text_end[], __data_start[], __data_end[];
 
 /* ---- expected exceptions (XTF-style exception table) ----
  * TRAP_TRY("insn", operands) runs the asm; a fault raised anywhere inside it resumes right
@@ -86,13 +104,19 @@ extern volatile uint32_t trap_error;
     trap_vector; })
 #define VEC_UD 6
 #define VEC_GP 13
+#define VEC_PF 14
 void traps_init(void);
 void irq_set_handler(unsigned irq, void (*fn)(void));
 
 /* ---- hypervisor calls (docs/CONVENTIONS-dev.md, guest ABI) ---- */
 #define VMCALL_PING 0
 #define VMCALL_INFO 1
+#define VMCALL_ARM 2      /* arms the on-hypercall rules; once */
+#define VMCALL_READ_LOG 3 /* bx = buffer (guest-virtual), cx = size, dx = first seq */
 #define VMCALL_PING_MAGIC 0x4B4C5742u /* "BWLK" */
+#define VMCALL_ERR_UNKNOWN 0xFFFFFFFFu
+#define VMCALL_ERR_DENIED  0xFFFFFFFEu
+#define VMCALL_ERR_BUFFER  0xFFFFFFFDu
 struct vmcall_regs { uint32_t ax, bx, cx, dx; };
 /* Returns the vector VMCALL raised (#UD when no hypervisor), or -1 when it returned. */
 int vmcall(struct vmcall_regs *r);
@@ -103,6 +127,8 @@ void paging_enable(void);
 void paging_disable(void);
 void paging_split(uint32_t va);              /* 4 MiB page -> identity 4 KiB table */
 void paging_map4k(uint32_t va, uint32_t pa); /* inside the split slot */
+void paging_set_rw(uint32_t va, bool rw);    /* inside the split slot: writable or not */
+void paging_unmap4k(uint32_t va);            /* inside the split slot: not present */
 void paging_merge(uint32_t va);              /* back to one 4 MiB page */
 void paging_flush(void);                     /* CR3 reload */
 
@@ -110,4 +136,47 @@ void paging_flush(void);                     /* CR3 reload */
 extern volatile uint32_t timer_ticks;
 void timer_start(uint32_t hz);
 void timer_stop(void);
+
+/* ---- ring 3: the library's full GDT (0x08/0x10 kernel, 0x1B/0x23 user, 0x28 TSS) ----
+ * Descriptors are stored with their accessed bits set and the TSS is loaded (busy), so the
+ * CPU never writes the GDT itself afterwards: a protected GDT sees only software writes.
+ * user_run() runs fn at CPL 3 on its own stack (flat segments; paging off, or pages
+ * user-accessible) until its first exception, and returns that vector (trap_error holds
+ * the error code); fn returning ends in #GP (HLT at CPL 3). */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UCODE 0x1B
+#define SEL_UDATA 0x23
+#define SEL_TSS   0x28
+void gdt_install(void);
+int user_run(void (*fn)(void));
+
+/* ---- protection scenarios (prot.c): the mode comes from the command line ----
+ * prot_init reads "enforce" or "audit" from the arguments. Without a hypervisor nothing
+ * is protected, so a bare run expects the audit outcome (changes land) and says so. */
+void prot_init(const struct mb1_info *mbi, const char *name);
+bool prot_audit(void);     /* the mode asked for is audit */
+bool prot_blocking(void);  /* enforce mode under the hypervisor: attacks must not land */
+bool prot_hv(void);
+void prot_arm(void);       /* VMCALL ARM: status 0 required; skipped bare */
+/* Reports "<what>: blocked" or "<what>: landed" and fails unless that is the outcome the
+ * mode requires (blocked exactly when prot_blocking()). */
+void prot_outcome(const char *what, bool landed);
+/* Kernel code to attack: prot_target() returns PROT_TARGET_RET until PROT_PATCH is written
+ * over its first 4 bytes (then it returns 1). prot_target_patched() checks both the bytes
+ * and the behaviour. poke32 writes one dword, returning the vector raised or -1. */
+#define PROT_TARGET_RET 0x1234u
+#define PROT_PATCH 0xC340C031u /* 31 c0 40 c3: xor %eax,%eax; inc %eax; ret */
+uint32_t prot_target(void);
+bool prot_target_patched(void);
+int poke32(uint32_t va, uint32_t v);
+/* WRMSR msr := value after arming: accepts #GP only when blocking, checks the MSR holds
+ * either value and reports the outcome via prot_outcome. Returns whether it faulted. */
+bool prot_wrmsr_attack(const char *what, uint32_t msr, uint64_t value);
+/* MOV to CR4 clearing `bit`; no exception allowed (a denied clear is skipped). */
+bool prot_cr4_clear_attack(const char *what, uint32_t bit);
+/* Paging on with the first 4 MiB in 4 KiB pages, the kernel text read-only, CR0.WP set. */
+void prot_paging_text_ro(void);
+/* VMCALL READ_LOG; returns the status (ax), *written = bytes, *next = next sequence. */
+uint32_t hv_read_log(void *buf, uint32_t size, uint32_t first, uint32_t *written, uint32_t *next);
 #endif

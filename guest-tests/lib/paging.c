@@ -39,6 +39,19 @@ void paging_map4k(uint32_t va, uint32_t pa)
     asm volatile("invlpg (%0)" :: "r"(va) : "memory");
 }
 
+void paging_set_rw(uint32_t va, bool rw)
+{
+    uint32_t *e = &pt[(va >> 12) & 1023];
+    *e = rw ? *e | PTE_RW : *e & ~PTE_RW;
+    asm volatile("invlpg (%0)" :: "r"(va) : "memory");
+}
+
+void paging_unmap4k(uint32_t va)
+{
+    pt[(va >> 12) & 1023] = 0;
+    asm volatile("invlpg (%0)" :: "r"(va) : "memory");
+}
+
 void paging_merge(uint32_t va)
 {
     pd[va >> 22] = large_pde(va >> 22);

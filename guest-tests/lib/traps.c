@@ -6,23 +6,25 @@ struct trap_frame { /* pushed by isr_common (entry.S) */
     uint32_t vector, error, eip, cs, eflags;
 };
 struct extable_entry { uint32_t from, to; };
-struct idt_entry { uint16_t off_lo, sel; uint8_t zero, type; uint16_t off_hi; };
 
 extern const uint32_t isr_table[48];
 extern const struct extable_entry __start_extable[], __stop_extable[];
 
 volatile int trap_vector = -1;
 volatile uint32_t trap_error;
-static struct idt_entry idt[48];
+static struct idt_entry idt[IDT_ENTRIES];
 static void (*irq_handlers[16])(void);
+uint32_t user_resume_eip; /* user.c: where an exception at CPL 3 returns to, at CPL 0 */
 
-void traps_init(void)
+void idt_install(struct idt_entry *table)
 {
-    for (unsigned v = 0; v < 48; v++)
-        idt[v] = (struct idt_entry){ (uint16_t)isr_table[v], 0x08, 0, 0x8E, (uint16_t)(isr_table[v] >> 16) };
-    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) ptr = { sizeof(idt) - 1, (uint32_t)idt };
+    for (unsigned v = 0; v < IDT_ENTRIES; v++)
+        table[v] = (struct idt_entry){ (uint16_t)isr_table[v], SEL_KCODE, 0, 0x8E, (uint16_t)(isr_table[v] >> 16) };
+    struct desc_ptr ptr = { IDT_ENTRIES * sizeof(*table) - 1, (uint32_t)table };
     asm volatile("lidt %0" :: "m"(ptr));
 }
+
+void traps_init(void) { idt_install(idt); }
 
 void irq_set_handler(unsigned irq, void (*fn)(void))
 {
@@ -39,6 +41,13 @@ void trap_dispatch(struct trap_frame *f)
         if (irq >= 8)
             outb(0xA0, 0x20);
         outb(0x20, 0x20);
+        return;
+    }
+    if ((f->cs & 3) && user_resume_eip) { /* back to user_run's caller, at CPL 0 */
+        trap_vector = (int)f->vector;
+        trap_error = f->error;
+        f->eip = user_resume_eip;
+        f->cs = SEL_KCODE;
         return;
     }
     for (const struct extable_entry *e = __start_extable; e < __stop_extable; e++) {
