@@ -191,10 +191,10 @@ int policy_format_error(const struct policy_error *err, char *buf, size_t size)
                        err->msg);
 }
 
-/* Kept in step with docs/policy.md, "Built-in default". */
-/* The built-in default protects what no kernel legitimately changes from
- * launch on (its code, the hypervisor) and arms the rest when the kernel
- * says it is initialized (HC_ARM), so unmodified kernels boot under it. */
+/* Kept in step with docs/policy.md, "Built-in default". It protects what
+ * no kernel legitimately changes from launch on (its code, the hypervisor)
+ * and arms the rest when the kernel says it is initialized (HC_ARM), so
+ * unmodified kernels boot under it. */
 static const char default_text[] =
     "[global]\n"
     "mode = enforce\n"

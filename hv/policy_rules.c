@@ -90,6 +90,13 @@ static int parse_value(struct pctx *c, struct rule *r, unsigned allowed)
     return 0;
 }
 
+/* The first write to memory or to a descriptor table cannot be told apart
+ * from the kernel initializing it, so on-first-write waits for HC_ARM. */
+static enum policy_arm mem_arm(enum policy_arm arm)
+{
+    return arm == POLICY_ARM_ON_FIRST_WRITE ? POLICY_ARM_ON_HYPERCALL : arm;
+}
+
 /* START-END (inclusive) or BASE+LENGTH; numbers may end in K, M or G. */
 static int parse_range(struct plex *lx, uint64_t *start, uint64_t *end, bool gpa)
 {
@@ -150,11 +157,11 @@ int policy_parse_memory(struct pctx *c)
     }
     m.kind = (enum policy_mem_kind)k;
     m.action = r.action;
-    m.arm = r.arm;
+    m.arm = mem_arm(r.arm);
     if (m.kind == POLICY_MEM_GVA && m.arm != POLICY_ARM_ON_HYPERCALL)
         return plex_error(lx, r.set[OPT_ARM] ? r.value_pos[OPT_ARM] : kpos,
                           "gva ranges are translated through the guest's page tables "
-                          "when they arm, so they need arm=on-hypercall");
+                          "when they arm, so they cannot arm at-launch");
     for (uint32_t i = 0; i < p->mem_count && i < POLICY_MAX_MEM; i++) {
         const struct policy_mem_rule *o = &p->mem[i];
         if (o->kind != m.kind)
@@ -183,7 +190,7 @@ int policy_parse_tables(struct pctx *c)
     if (t->present)
         return plex_error(&c->lx, kpos, "duplicate rule for %s (first on line %u)",
                           table_list[k], t->line);
-    *t = (struct policy_table_rule){true, r.action, r.arm, c->lx.line};
+    *t = (struct policy_table_rule){true, r.action, mem_arm(r.arm), c->lx.line};
     return 0;
 }
 

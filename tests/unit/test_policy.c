@@ -114,7 +114,8 @@ static void test_test_policy(void **state)
     assert_int_equal(pol.mem[0].kind, POLICY_MEM_GPA);
     assert_int_equal(pol.mem[0].start, 0x100000);
     assert_int_equal(pol.mem[0].end, 0x1fffff);
-    assert_int_equal(pol.mem[0].arm, POLICY_ARM_ON_FIRST_WRITE);
+    /* on-first-write (the global default here) arms memory at HC_ARM. */
+    assert_int_equal(pol.mem[0].arm, POLICY_ARM_ON_HYPERCALL);
     assert_int_equal(pol.mem[0].line, 11);
     assert_int_equal(pol.mem[1].start, 0x400000);
     assert_int_equal(pol.mem[1].end, 0x40ffff);
@@ -127,6 +128,8 @@ static void test_test_policy(void **state)
     assert_true(pol.table[POLICY_TABLE_IDT].present);
     assert_int_equal(pol.table[POLICY_TABLE_IDT].arm, POLICY_ARM_AT_LAUNCH);
     assert_int_equal(pol.table[POLICY_TABLE_GDT].action, POLICY_LOG);
+    assert_int_equal(pol.table[POLICY_TABLE_GDT].arm, POLICY_ARM_ON_HYPERCALL);
+    assert_int_equal(pol.msr[0].arm, POLICY_ARM_ON_FIRST_WRITE);
     assert_int_equal(pol.msr_count, 8);
     assert_int_equal(pol.msr[0].on_deny, POLICY_ON_DENY_DROP);
     assert_int_equal(pol.msr[1].msr, 0xC0000081u); /* ia32_star */
@@ -231,6 +234,8 @@ static void test_arm_override(void **state)
     assert_int_equal(pol.cr[1].arm, POLICY_ARM_ON_HYPERCALL);
     parse_ok("arm = on-hypercall\n[memory]\ngva 0xffff800000000000+4K = deny\n");
     assert_int_equal(pol.mem[0].arm, POLICY_ARM_ON_HYPERCALL);
+    parse_ok("[memory]\ngva 0x1000+4K = deny arm=on-first-write\n");
+    assert_int_equal(pol.mem[0].arm, POLICY_ARM_ON_HYPERCALL);
 }
 
 static void test_hypervisor_rule(void **state)
@@ -325,8 +330,8 @@ static void test_memory_errors(void **state)
         {"[memory]\ngpa = deny", "2:5: error: expected a start address, found '='"},
         {"[memory]\ngpa 0x1000 0x2000 = deny", "2:12: error: expected '-' after the start address (START-END or BASE+LENGTH), found '0x2000'"},
         {"[memory]\ngpa 0x1000-0x1fff = deny\ngpa 0x1800+0x100 = log", "3:5: error: range overlaps the gpa range on line 2"},
-        {"[memory]\ngva 0x1000+1 = deny", "2:1: error: gva ranges are translated through the guest's page tables when they arm, so they need arm=on-hypercall"},
-        {"[memory]\ngva 0x1000+1 = deny arm=at-launch", "2:25: error: gva ranges are translated through the guest's page tables when they arm, so they need arm=on-hypercall"},
+        {"[memory]\ngva 0x1000+1 = deny", "2:1: error: gva ranges are translated through the guest's page tables when they arm, so they cannot arm at-launch"},
+        {"[memory]\ngva 0x1000+1 = deny arm=at-launch", "2:25: error: gva ranges are translated through the guest's page tables when they arm, so they cannot arm at-launch"},
         {"[memory]\nkernel-image = deny\nkernel-image = log", "3:1: error: duplicate rule for kernel-image (first on line 2)"},
         {"[memory]\nkernel-image = deny on-deny=gp", "2:21: error: unknown option 'on-deny' (expected arm)"},
         {"[memory]\nkernel = deny", "2:1: error: expected a memory target (gpa, gva, kernel-image or hypervisor), found 'kernel'"},
