@@ -29,8 +29,9 @@ enum policy_mem_kind { POLICY_MEM_GPA, POLICY_MEM_GVA, POLICY_MEM_KERNEL_IMAGE }
 enum policy_table { POLICY_TABLE_IDT, POLICY_TABLE_GDT, POLICY_TABLE_COUNT };
 
 /* Every rule records the 1-based line it came from, so that violation
- * records can cite "<source>:<line>". `arm` is the effective arming mode
- * (the rule's own arm= option, else the global default). */
+ * records can cite "<source>:<line>". `arm` is the effective arming mode:
+ * the rule's own arm= option, else the global default; memory and table
+ * rules never hold ON_FIRST_WRITE (it is stored as ON_HYPERCALL). */
 struct policy_mem_rule {
     enum policy_mem_kind kind;
     enum policy_action action;
