@@ -3,9 +3,13 @@
 
 struct tss { uint32_t link, esp0, ss0, unused[22], iomap; };
 
-static struct tss tss;
-static uint64_t gdt[6];
-static uint8_t kstack[4096] __attribute__((aligned(16)));  /* esp0: exceptions from CPL 3 */
+/* As in many kernels' per-CPU areas, the ring-0 stack shares its page with the GDT and
+ * TSS: an exception from CPL 3 pushes its frame onto the page of a protected table. */
+static struct {
+    uint8_t kstack[2048]; /* esp0: exceptions from CPL 3 */
+    uint64_t gdt[6];
+    struct tss tss;
+} percpu __attribute__((aligned(4096)));
 static uint8_t ustack[4096] __attribute__((aligned(16)));
 extern uint32_t user_resume_eip; /* traps.c */
 uint32_t user_kernel_esp;        /* user_run's frame, restored by user_resume */
@@ -18,17 +22,17 @@ static uint64_t flat(unsigned dpl, unsigned type)
 
 void gdt_install(void)
 {
-    uint32_t t = (uint32_t)&tss;
-    tss = (struct tss){ .esp0 = (uint32_t)kstack + sizeof(kstack), .ss0 = SEL_KDATA,
-                        .iomap = sizeof(tss) };
-    gdt[0] = 0;
-    gdt[1] = flat(0, 0xB); /* code, execute/read, accessed */
-    gdt[2] = flat(0, 0x3); /* data, read/write, accessed */
-    gdt[3] = flat(3, 0xB);
-    gdt[4] = flat(3, 0x3);
-    gdt[5] = (uint64_t)(sizeof(tss) - 1) | (uint64_t)(t & 0xFFFFFF) << 16 |
+    uint32_t t = (uint32_t)&percpu.tss;
+    percpu.tss = (struct tss){ .esp0 = (uint32_t)percpu.kstack + sizeof(percpu.kstack), .ss0 = SEL_KDATA,
+                        .iomap = sizeof(percpu.tss) };
+    percpu.gdt[0] = 0;
+    percpu.gdt[1] = flat(0, 0xB); /* code, execute/read, accessed */
+    percpu.gdt[2] = flat(0, 0x3); /* data, read/write, accessed */
+    percpu.gdt[3] = flat(3, 0xB);
+    percpu.gdt[4] = flat(3, 0x3);
+    percpu.gdt[5] = (uint64_t)(sizeof(percpu.tss) - 1) | (uint64_t)(t & 0xFFFFFF) << 16 |
              (uint64_t)0x89 << 40 | (uint64_t)(t >> 24) << 56; /* 32-bit TSS, available */
-    struct desc_ptr p = { sizeof(gdt) - 1, (uint32_t)gdt };
+    struct desc_ptr p = { sizeof(percpu.gdt) - 1, (uint32_t)percpu.gdt };
     asm volatile("lgdt %0\n\t"
                  "ljmp %1, $1f\n1:\n\t"
                  "mov %2, %%ds\n\tmov %2, %%es\n\tmov %2, %%fs\n\tmov %2, %%gs\n\tmov %2, %%ss"

@@ -1,6 +1,6 @@
 /* read-log: denied writes are reported to the guest's agent through VMCALL READ_LOG, and
  * READ_LOG refuses buffers it must not write: the hypervisor's memory, protected kernel
- * code, an unmapped page, a range running past the end of memory. */
+ * code, an unmapped page, buffers running into the hypervisor or an unmapped page. */
 #include "lib.h"
 
 #define WRITES 3
@@ -62,11 +62,13 @@ void test_main(struct mb1_info *mbi)
 
     expect_refused("hypervisor", info.bx, 4096);
     expect_refused("kernel text", text & ~0xFFFu, 4096);
-    expect_refused("end of memory", (uint32_t)buf, 0xFFFFFFFFu - (uint32_t)buf);
+    /* The log (>= 3 records) is longer than 64 bytes, so these two overrun whichever way
+     * the hypervisor checks (the whole buffer, or only the bytes it writes). */
+    expect_refused("into-hypervisor", info.bx - 64, 4096);
     paging_enable();
     paging_split(UNMAPPED);
     paging_unmap4k(UNMAPPED);
     expect_refused("unmapped", UNMAPPED, 4096);
-    expect_refused("half-unmapped", UNMAPPED - 2048, 4096);
+    expect_refused("into-unmapped", UNMAPPED - 64, 4096);
     printk("read-log: bad buffers refused\n");
 }
