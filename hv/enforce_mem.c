@@ -142,6 +142,13 @@ bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
 {
     if (!find(gpa, 1, true))
         return false;
+    /* Written by the CPU while delivering an event (stack frame, accessed
+     * bits), not by the instruction at RIP: let it through; the event is
+     * re-injected by the dispatcher. */
+    if (vmread(IDT_VECTORING_INFO) & INTR_INFO_VALID) {
+        single_step(c, ALIGN_DOWN(gpa, PAGE));
+        return true;
+    }
     struct guest_insn gi;
     bool decoded = guest_insn_current(&gi) == 0;
     uint64_t size = decoded && gi.insn.has_mem && gi.insn.mem_operand_size ? gi.insn.mem_operand_size : 1;

@@ -9,5 +9,7 @@ extern struct ept guest_ept;
 /* Change permissions on [gpa, gpa+len) and invalidate cached EPT
  * translations before returning, so no stale permission survives. */
 int guest_ept_set(uint64_t gpa, uint64_t len, enum ept_perm perm);
+/* The guest may write the page holding gpa. */
+bool guest_ept_writable(uint64_t gpa);
 
 #endif

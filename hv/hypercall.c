@@ -14,15 +14,18 @@ static uint64_t arm(struct cpu *c)
     return HC_EDENIED;
 }
 
-/* The guest's buffer is untrusted: it is translated through the guest's
- * page tables and must be writable guest RAM, entirely, before any byte
- * is copied (vmx/guest_virt.c); otherwise HC_EFAULT and nothing written. */
+/* The guest's buffer is untrusted: all of [RBX, RBX+RCX) (at most 64 KiB)
+ * is translated through the guest's page tables and must be writable
+ * guest RAM before any byte is copied (vmx/guest_virt.c); otherwise
+ * HC_EFAULT and nothing is written. */
 static uint64_t read_log(struct cpu *c)
 {
     uint64_t *r = c->regs.gpr;
-    uint64_t size = MIN(r[REG_RCX], HC_READ_LOG_MAX), next;
-    size_t n = event_ring_read(r[REG_RDX], c->hypercall_buf, size, &next);
-    if (size && guest_write_virt(r[REG_RBX], c->hypercall_buf, MAX(n, 1)))
+    uint64_t next;
+    if (!r[REG_RCX] || guest_check_writable_virt(r[REG_RBX], r[REG_RCX]))
+        return HC_EFAULT;
+    size_t n = event_ring_read(r[REG_RDX], c->hypercall_buf, MIN(r[REG_RCX], HC_READ_LOG_MAX), &next);
+    if (guest_write_virt(r[REG_RBX], c->hypercall_buf, n))
         return HC_EFAULT;
     r[REG_RBX] = n;
     r[REG_RCX] = next;

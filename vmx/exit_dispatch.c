@@ -36,6 +36,23 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
     [EXIT_REASON_MONITOR_TRAP_FLAG] = exit_monitor_trap,
 };
 
+/* An exit during event delivery (e.g. an EPT violation while the CPU
+ * pushes an exception frame or sets a descriptor's accessed bit) loses the
+ * event unless it is injected again on the next entry (SDM 28.2.4, 27.2.4).
+ * A handler that injects its own event overrides this. */
+static void reinject_interrupted_event(void)
+{
+    uint32_t info = (uint32_t)vmread(IDT_VECTORING_INFO);
+    if (!(info & INTR_INFO_VALID))
+        return;
+    vmwrite(VM_ENTRY_INTR_INFO, info & ~(1u << 12));
+    if (info & INTR_INFO_DELIVER_CODE)
+        vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, vmread(IDT_VECTORING_ERROR_CODE));
+    unsigned type = (info >> 8) & 7;
+    if (type >= 4)   /* software interrupt/exception: needs the instruction length */
+        vmwrite(VM_ENTRY_INSTRUCTION_LEN, vmread(VM_EXIT_INSTRUCTION_LEN));
+}
+
 void vmx_exit_handler(struct guest_regs *regs);
 void vmx_exit_handler(struct guest_regs *regs)
 {
@@ -49,6 +66,7 @@ void vmx_exit_handler(struct guest_regs *regs)
     if (!h)
         vmx_unexpected_exit(c, "no handler for this exit reason");
     c->exit_count[basic]++;
+    reinject_interrupted_event();
     h(c, vmread(EXIT_QUALIFICATION));
 }
 

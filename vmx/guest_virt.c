@@ -1,7 +1,10 @@
 /* Guest-linear memory access for handlers, always through the guest's own
  * page tables (hv/guest_walk.c) and the bounds-checked guest memory
- * accessor: guest-controlled pointers never reach the hypervisor raw. */
+ * accessor: guest-controlled pointers never reach the hypervisor raw. The
+ * hypervisor writes only where the guest itself could: never into a page
+ * EPT write-protects, so a hypercall cannot be a confused deputy. */
 #include "vmx/guest_virt.h"
+#include "hv/guest_ept.h"
 #include "hv/guest_mem.h"
 #include "vmx/caps.h"
 #include "vmx/exit.h"
@@ -29,18 +32,18 @@ int guest_translate(uint64_t gva, unsigned access, uint64_t *gpa)
 
 /* Two passes: validate every page, then copy, so a bad pointer never
  * leaves a half-written buffer. */
-static int copy_virt(uint64_t gva, uint8_t *buf, size_t len, bool write)
+static int copy_virt(uint64_t gva, uint8_t *buf, size_t len, bool write, int passes)
 {
     if (len > MAX_COPY || gva + len < gva)
         return -1;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < passes; pass++) {
         for (size_t done = 0; done < len;) {
             uint64_t gpa;
             size_t chunk = MIN(len - done, 4096 - ((gva + done) & 0xFFF));
             if (guest_translate(gva + done, write ? WALK_WRITE : 0, &gpa))
                 return -1;
             uint8_t *p = guest_phys_mem.ptr(guest_phys_mem.ctx, gpa, chunk);
-            if (!p)
+            if (!p || (write && !guest_ept_writable(gpa)))
                 return -1;
             if (pass == 1) {
                 if (write)
@@ -54,5 +57,6 @@ static int copy_virt(uint64_t gva, uint8_t *buf, size_t len, bool write)
     return 0;
 }
 
-int guest_read_virt(uint64_t gva, void *dst, size_t len) { return copy_virt(gva, dst, len, false); }
-int guest_write_virt(uint64_t gva, const void *src, size_t len) { return copy_virt(gva, (uint8_t *)src, len, true); }
+int guest_read_virt(uint64_t gva, void *dst, size_t len) { return copy_virt(gva, dst, len, false, 2); }
+int guest_write_virt(uint64_t gva, const void *src, size_t len) { return copy_virt(gva, (uint8_t *)src, len, true, 2); }
+int guest_check_writable_virt(uint64_t gva, size_t len) { return copy_virt(gva, NULL, len, true, 1); }

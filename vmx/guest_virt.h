@@ -11,6 +11,8 @@ void guest_paging_current(struct guest_paging *pg);
  * validated: every page is checked before the first byte is copied. */
 int guest_read_virt(uint64_t gva, void *dst, size_t len);
 int guest_write_virt(uint64_t gva, const void *src, size_t len);
+/* The whole range is writable guest RAM (at most 64 KiB). */
+int guest_check_writable_virt(uint64_t gva, size_t len);
 /* Translate one linear address for an access (WALK_* flags); -1 on failure. */
 int guest_translate(uint64_t gva, unsigned access, uint64_t *gpa);
 

@@ -1,2 +1,0 @@
-/* atk-lgdt-audit: atk-lgdt's kernel, run with "audit" on its command line. */
-#include "atk-lgdt/main.c"
