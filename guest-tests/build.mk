@@ -7,13 +7,18 @@ GUEST_CFLAGS := -std=gnu11 -m32 -O2 -Wall -Wextra -Werror -ffreestanding -nostdl
   -Iguest-tests/lib -Iguest-tests
 GUEST_NAMES := $(patsubst guest-tests/%/main.c,%,$(wildcard guest-tests/*/main.c))
 GUEST_ELFS  := $(GUEST_NAMES:%=$(GUEST_DIR)/%.elf)
-GUEST_LIB_OBJS := $(patsubst guest-tests/lib/%.c,$(GUEST_DIR)/obj/lib/%.o,$(wildcard guest-tests/lib/*.c))
+# The string functions are the hypervisor's own freestanding hv/lib.c, built for i386.
+GUEST_LIB_OBJS := $(patsubst guest-tests/lib/%.c,$(GUEST_DIR)/obj/lib/%.o,$(wildcard guest-tests/lib/*.c)) \
+  $(GUEST_DIR)/obj/lib/hv-lib.o
 # bad-header links an entry stub whose Multiboot checksum is off by one.
 GUEST_ENTRY = $(GUEST_DIR)/obj/lib/$(if $(filter bad-header,$*),entry-bad-checksum,entry).o
 
 $(GUEST_DIR)/obj/%.o: guest-tests/%.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+$(GUEST_DIR)/obj/lib/hv-lib.o: hv/lib.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -I. -fno-builtin -MMD -MP -c $< -o $@
 $(GUEST_DIR)/obj/lib/entry.o: guest-tests/lib/entry.S | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) -m32 -c $< -o $@

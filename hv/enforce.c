@@ -40,6 +40,10 @@ void enforce_load_policy(const struct boot_info *bi)
            p->table[POLICY_TABLE_GDT].present ? policy_action_name(p->table[POLICY_TABLE_GDT].action) : "-",
            policy_arm_name(p->arm));
     event_rate_limit(p->rate_per_sec, p->rate_burst);
+    _Static_assert(POLICY_MAX_MSR <= 32, "MSR rule masks are 32 bits");
+    for (unsigned i = 0; i < p->msr_count; i++)
+        if (p->msr[i].arm == POLICY_ARM_ON_FIRST_WRITE)
+            enforce.msr_first_write |= 1u << i;
     for (unsigned i = 0; i < p->msr_count; i++)
         if (!msr_intercept(p->msr[i].msr, false, true))
             hv_log("policy line %u: MSR 0x%x is outside the MSR bitmap; its accesses always exit",
@@ -57,7 +61,7 @@ static void arm_matching(struct cpu *c, enum policy_arm when)
     const struct policy *p = &enforce.policy;
     for (unsigned i = 0; i < p->msr_count; i++)
         if (p->msr[i].arm == when)
-            enforce.msr_armed[i] = true;
+            enforce.msr_armed |= 1u << i;
     for (unsigned i = 0; i < p->cr_count; i++)
         if (p->cr[i].arm == when)
             enforce.cr_armed[i] = true;
@@ -92,12 +96,17 @@ bool enforce_verdict(enum policy_action action, struct event *e)
     return effective == POLICY_DENY;
 }
 
-void enforce_event_init(struct cpu *c, struct event *e)
+void enforce_event_init(struct cpu *c, struct event *e, const struct guest_insn *decoded)
 {
-    struct guest_insn gi;
+    struct guest_insn own;
+    const struct guest_insn *gi = decoded;
+    if (!gi) {
+        guest_insn_current(&own);
+        gi = &own;
+    }
     e->cpu = c->index;
     e->rip = vmread(GUEST_RIP);
     e->cpl = guest_cpl();
-    e->insn_len = guest_insn_current(&gi) == 0 ? gi.insn.length : (unsigned)MIN(gi.len, sizeof(e->insn));
-    memcpy(e->insn, gi.bytes, e->insn_len);
+    e->insn_len = gi->status == 0 ? gi->insn.length : (unsigned)MIN(gi->len, sizeof(e->insn));
+    memcpy(e->insn, gi->bytes, e->insn_len);
 }

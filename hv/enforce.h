@@ -13,7 +13,10 @@ struct enforce_state {
     struct policy policy;
     bool protections_off;          /* policy error with on-error = fail-open */
     bool hypercall_armed;
-    bool msr_armed[POLICY_MAX_MSR];
+    /* MSR rules by index, as bitmasks so the WRMSR exit path can tell in
+     * one test that no rule is watching (POLICY_MAX_MSR == 32). */
+    uint32_t msr_armed;
+    uint32_t msr_first_write;      /* arm on the kernel's first change */
     bool cr_armed[POLICY_MAX_CR];
     bool mem_armed[POLICY_MAX_MEM];
     bool table_armed[POLICY_TABLE_COUNT];
@@ -37,9 +40,13 @@ bool enforce_arm_hypercall(struct cpu *c);
  * mode. Emits the record. Returns true when the attempt must be blocked. */
 struct event;
 bool enforce_verdict(enum policy_action action, struct event *e);
-/* Fill cpu, rip, cpl and the instruction bytes of a record. */
-void enforce_event_init(struct cpu *c, struct event *e);
+/* Fill cpu, rip, cpl and the instruction bytes of a record, from the
+ * instruction the caller already decoded, or (NULL) by decoding it. */
+struct guest_insn;
+void enforce_event_init(struct cpu *c, struct event *e, const struct guest_insn *decoded);
 
+/* Some armed or first-write rule watches writes to `msr`. */
+bool enforce_msr_watched(uint32_t msr);
 /* WRMSR of `value` to a protected MSR. Returns true to perform the write;
  * false to block it, with *gp telling whether to inject #GP. */
 bool enforce_msr_write(struct cpu *c, uint32_t msr, uint64_t old, uint64_t value, bool *gp);

@@ -162,7 +162,7 @@ bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
         .gva = vmread(GUEST_LINEAR_ADDRESS), .has_gva = !!(q & EPT_QUAL_LINEAR_VALID), .access = "write",
         .size = (unsigned)size,
     };
-    enforce_event_init(c, &e);
+    enforce_event_init(c, &e, &gi);
     if (!enforce_verdict(r->action, &e))
         single_step(c, ALIGN_DOWN(gpa, PAGE));
     else if (decoded)

@@ -6,6 +6,14 @@
 #include "hv/enforce.h"
 #include "hv/event.h"
 
+bool enforce_msr_watched(uint32_t msr)
+{
+    for (uint32_t live = enforce.msr_armed | enforce.msr_first_write; live; live &= live - 1)
+        if (enforce.policy.msr[__builtin_ctz(live)].msr == msr)
+            return true;
+    return false;
+}
+
 bool enforce_msr_write(struct cpu *c, uint32_t msr, uint64_t old, uint64_t value, bool *gp)
 {
     const struct policy *p = &enforce.policy;
@@ -18,9 +26,9 @@ bool enforce_msr_write(struct cpu *c, uint32_t msr, uint64_t old, uint64_t value
         const struct policy_msr_rule *r = &p->msr[i];
         if (r->msr != msr || !(r->mask & changed))
             continue;
-        if (!enforce.msr_armed[i]) {
+        if (!(enforce.msr_armed & (1u << i))) {
             if (r->arm == POLICY_ARM_ON_FIRST_WRITE)
-                enforce.msr_armed[i] = true;
+                enforce.msr_armed |= 1u << i;
             continue;
         }
         char name[48];
@@ -34,7 +42,7 @@ bool enforce_msr_write(struct cpu *c, uint32_t msr, uint64_t old, uint64_t value
             bw_snprintf(name, sizeof(name), "MSR 0x%x", msr);
         struct event e = { .kind = "msr-write", .resource = name, .rule_line = r->line,
                            .value = value, .has_value = true, .access = "write" };
-        enforce_event_init(c, &e);
+        enforce_event_init(c, &e, NULL);
         if (enforce_verdict(r->action, &e)) {
             block = true;
             *gp = *gp || r->on_deny == POLICY_ON_DENY_GP;
@@ -73,7 +81,7 @@ bool enforce_cr_write(struct cpu *c, unsigned cr, uint64_t old, uint64_t value, 
         bw_snprintf(name, sizeof(name), "CR%u.%s", cr, policy_cr_bit_name(cr, r->bit));
         struct event e = { .kind = "cr-write", .resource = name, .rule_line = r->line,
                            .value = value, .has_value = true, .access = "write" };
-        enforce_event_init(c, &e);
+        enforce_event_init(c, &e, NULL);
         if (!enforce_verdict(r->action, &e))
             continue;
         if (r->shadow == POLICY_SHADOW_ATTEMPTED)

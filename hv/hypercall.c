@@ -9,7 +9,7 @@ static uint64_t arm(struct cpu *c)
     if (enforce_arm_hypercall(c))
         return HC_OK;
     struct event e = { .kind = "arm-refused", .resource = "vmcall", .has_value = true, .value = HC_ARM };
-    enforce_event_init(c, &e);
+    enforce_event_init(c, &e, NULL);
     enforce_verdict(POLICY_DENY, &e);
     return HC_EDENIED;
 }

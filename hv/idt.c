@@ -32,11 +32,6 @@ void idt_init(void)
             .offset_mid = (uint16_t)(h >> 16), .offset_hi = (uint32_t)(h >> 32),
         };
     }
-    idt_load();
-}
-
-void idt_load(void)
-{
     struct desc_ptr d = { sizeof(host_idt) - 1, (uint64_t)host_idt };
     __asm__ volatile("lidt %0" ::"m"(d));
 }

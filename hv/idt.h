@@ -5,7 +5,6 @@
 #define HOST_DATA_SEL 0x10
 
 void idt_init(void);
-void idt_load(void);
 /* Drain the log and power the machine off (Bochs: port 0x8900); halts on
  * machines where neither works. */
 __attribute__((noreturn)) void hv_shutdown(void);

@@ -67,7 +67,7 @@ static void *ept_phys_to_virt(void *ctx, uint64_t phys)
 /* Identity map of everything up to the end of RAM (at least 4 GiB, which
  * holds the MMIO the guest needs), largest pages first; then the
  * hypervisor's own range is made inaccessible. */
-static uint64_t build_ept(void)
+static void build_ept(void)
 {
     static const struct ept_mem_ops ops = { NULL, ept_page_alloc, ept_phys_to_virt };
     uint64_t top = 4 * GIB;
@@ -81,8 +81,6 @@ static uint64_t build_ept(void)
         run_end_failure("EPT construction: %s", guest_ept.err ? guest_ept.err : "unknown error");
     hv_log("EPT: identity map of %lu GiB, %lu table pages, %lu 1G and %lu 2M pages split",
            top / GIB, guest_ept.table_pages, guest_ept.splits_1g, guest_ept.splits_2m);
-    hv_log("ept table pages %lu", guest_ept.table_pages);
-    return top;
 }
 
 static void load_guest(struct guest_start *start)
@@ -104,6 +102,7 @@ static void load_guest(struct guest_start *start)
     if (memmap_exclude(guest_map, &guest_map_count, MB2_MAX_REGIONS, hv_reserved_base(), hv_reserved_size(), 2))
         run_end_failure("memory map too fragmented to exclude the hypervisor");
     log_memory_map(guest_map, guest_map_count, "guest");
+    guest_mem_init(guest_map, guest_map_count);
 
     struct guest_load_req req = {
         .mem = guest_phys_mem,
@@ -148,8 +147,7 @@ void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base)
            vmx_caps.basic & 0x7FFFFFFF, vmx_caps.has_1g_pages ? "yes" : "no", vmx_caps.has_2m_pages ? "yes" : "no",
            vmx_caps.has_vpid ? "yes" : "no", vmx_caps.has_wait_for_sipi ? "yes" : "no", vmx_caps.phys_addr_bits);
 
-    uint64_t top = build_ept();
-    guest_mem_init(MIN(top, 4 * GIB));
+    build_ept();
     if (!vmx_bitmaps_init())
         run_end_failure("out of hypervisor memory for MSR/I/O bitmaps");
     msr_intercepts_init();

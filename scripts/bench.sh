@@ -43,6 +43,6 @@ for what in cpuid wrmsr vmcall compute; do
   printf '%-26s %12s %12s %9s\n' "$label" "$b" "$h" "$(ratio "$b" "$h")"
 done
 echo "hypervisor reserved memory: $(hv_line 'reserved memory.*KiB' | sed 's/^reserved memory *:* *//')"
-echo "hypervisor EPT table pages: $(hv_line 'ept table pages [0-9]+' | awk '{print $NF}')"
+echo "hypervisor EPT table pages: $(hv_line '[0-9]+ table pages' | awk '{print $1}')"
 echo "transcripts: build/runs/bench-bare/serial.log build/runs/bench-hv/serial.log"
 [ "$(figure bare compute)" != n/a ] && [ "$(figure hv compute)" != n/a ]

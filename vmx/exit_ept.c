@@ -4,6 +4,7 @@
  * skipped (decoded with Zydis to learn its length): nothing is written and
  * the destination keeps its value. A denied instruction fetch cannot be
  * skipped, so the guest gets #UD there, as if no code existed. */
+#include "hv/enforce.h"
 #include "hv/enforce_mem.h"
 #include "hv/event.h"
 #include "hv/log.h"
@@ -32,13 +33,12 @@ void exit_ept_violation(struct cpu *c, uint64_t q)
     struct guest_insn gi;
     int rc = guest_insn_current(&gi);
     struct event e = {
-        .cpu = c->index, .kind = "hv-memory", .gpa = gpa, .has_gpa = true,
+        .kind = "hv-memory", .gpa = gpa, .has_gpa = true,
         .gva = vmread(GUEST_LINEAR_ADDRESS), .has_gva = !!(q & EPT_QUAL_LINEAR_VALID),
-        .access = access_name(q), .rip = vmread(GUEST_RIP), .cpl = guest_cpl(), .action = "deny",
+        .access = access_name(q), .action = "deny",
         .size = rc == 0 && gi.insn.has_mem ? gi.insn.mem_operand_size : 0,
-        .insn_len = rc == 0 ? gi.insn.length : (unsigned)gi.len,
     };
-    memcpy(e.insn, gi.bytes, e.insn_len);
+    enforce_event_init(c, &e, &gi);
     event_emit(&e);
 
     if (q & EPT_QUAL_FETCH || rc != 0)

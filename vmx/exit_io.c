@@ -8,17 +8,15 @@
 
 void exit_io(struct cpu *c, uint64_t q)
 {
-    unsigned size = IO_QUAL_SIZE(q);
+    uint64_t mask = (1ull << (IO_QUAL_SIZE(q) * 8)) - 1;   /* 1, 2 or 4 bytes */
+    uint64_t *rax = &c->regs.gpr[REG_RAX];
     if (IO_QUAL_PORT(q) != DEBUG_EXIT_PORT || (q & IO_QUAL_STRING))
         vmx_unexpected_exit(c, "I/O exit for a port Bulwark does not intercept");
     if (q & IO_QUAL_IN) {
-        /* Reads see an absent device: all ones. */
-        uint64_t ones = size == 4 ? 0xFFFFFFFFull : (1ull << (size * 8)) - 1;
-        uint64_t *rax = &c->regs.gpr[REG_RAX];
-        *rax = size == 4 ? ones : (*rax & ~ones) | ones;
+        /* Reads see an absent device: all ones; a 32-bit IN zeroes RAX[63:32]. */
+        *rax = IO_QUAL_SIZE(q) == 4 ? mask : (*rax & ~mask) | mask;
         guest_skip_instruction();
         return;
     }
-    uint64_t mask = size == 4 ? 0xFFFFFFFFull : (1ull << (size * 8)) - 1;
-    run_end_guest_exit((uint32_t)(c->regs.gpr[REG_RAX] & mask));
+    run_end_guest_exit((uint32_t)(*rax & mask));
 }

@@ -1,6 +1,7 @@
 /* VMCALL exits unconditionally. Only the guest kernel may call the
  * hypervisor: from CPL > 0 the call is recorded and #UD injected, as
  * on a CPU without VMX. */
+#include "hv/enforce.h"
 #include "hv/event.h"
 #include "hv/hypercall.h"
 #include "vmx/exit.h"
@@ -13,10 +14,10 @@ void exit_vmcall(struct cpu *c, uint64_t q)
     unsigned cpl = guest_cpl();
     if (cpl != 0) {
         struct event e = {
-            .cpu = c->index, .kind = "vmcall-denied", .resource = "vmcall", .has_value = true,
-            .value = c->regs.gpr[REG_RAX], .rip = vmread(GUEST_RIP), .cpl = cpl, .action = "deny",
-            .insn = { 0x0F, 0x01, 0xC1 }, .insn_len = 3,
+            .kind = "vmcall-denied", .resource = "vmcall", .has_value = true,
+            .value = c->regs.gpr[REG_RAX], .action = "deny",
         };
+        enforce_event_init(c, &e, NULL);
         event_emit(&e);
         guest_inject_ud();
         return;

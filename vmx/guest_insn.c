@@ -17,7 +17,6 @@ int guest_insn_current(struct guest_insn *out)
         linear &= 0xFFFFFFFF;
     out->len = 0;
     int rc = insn_fetch(&guest_phys_mem, &pg, linear, out->bytes, INSN_MAX_LEN, &out->len);
-    if (rc != 0 && out->len == 0)
-        return rc;
-    return insn_decode(out->bytes, out->len, mode, &out->insn);
+    out->status = rc != 0 && out->len == 0 ? rc : insn_decode(out->bytes, out->len, mode, &out->insn);
+    return out->status;
 }

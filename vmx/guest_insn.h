@@ -10,6 +10,7 @@ struct guest_insn {
     uint8_t bytes[INSN_MAX_LEN];
     size_t len;
     struct insn insn;
+    int status;          /* what guest_insn_current returned */
 };
 int guest_insn_current(struct guest_insn *out);
 

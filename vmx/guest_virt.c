@@ -32,7 +32,7 @@ int guest_translate(uint64_t gva, unsigned access, uint64_t *gpa)
 
 /* Two passes: validate every page, then copy, so a bad pointer never
  * leaves a half-written buffer. */
-static int copy_virt(uint64_t gva, uint8_t *buf, size_t len, bool write, int passes)
+static int copy_to_virt(uint64_t gva, const uint8_t *buf, size_t len, int passes)
 {
     if (len > MAX_COPY || gva + len < gva)
         return -1;
@@ -40,23 +40,18 @@ static int copy_virt(uint64_t gva, uint8_t *buf, size_t len, bool write, int pas
         for (size_t done = 0; done < len;) {
             uint64_t gpa;
             size_t chunk = MIN(len - done, 4096 - ((gva + done) & 0xFFF));
-            if (guest_translate(gva + done, write ? WALK_WRITE : 0, &gpa))
+            if (guest_translate(gva + done, WALK_WRITE, &gpa))
                 return -1;
             uint8_t *p = guest_phys_mem.ptr(guest_phys_mem.ctx, gpa, chunk);
-            if (!p || (write && !guest_ept_writable(gpa)))
+            if (!p || !guest_ept_writable(gpa))
                 return -1;
-            if (pass == 1) {
-                if (write)
-                    memcpy(p, buf + done, chunk);
-                else
-                    memcpy(buf + done, p, chunk);
-            }
+            if (pass == 1)
+                memcpy(p, buf + done, chunk);
             done += chunk;
         }
     }
     return 0;
 }
 
-int guest_read_virt(uint64_t gva, void *dst, size_t len) { return copy_virt(gva, dst, len, false, 2); }
-int guest_write_virt(uint64_t gva, const void *src, size_t len) { return copy_virt(gva, (uint8_t *)src, len, true, 2); }
-int guest_check_writable_virt(uint64_t gva, size_t len) { return copy_virt(gva, NULL, len, true, 1); }
+int guest_write_virt(uint64_t gva, const void *src, size_t len) { return copy_to_virt(gva, src, len, 2); }
+int guest_check_writable_virt(uint64_t gva, size_t len) { return copy_to_virt(gva, NULL, len, 1); }

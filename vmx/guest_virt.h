@@ -5,11 +5,10 @@
 
 /* The current guest's paging state, from the VMCS. */
 void guest_paging_current(struct guest_paging *pg);
-/* Copy to/from guest-linear memory through the guest's page tables, page
- * by page, as a supervisor access. Returns 0, or -1 if any byte is not
- * mapped (writable, for writes) or not guest RAM; nothing is partially
- * validated: every page is checked before the first byte is copied. */
-int guest_read_virt(uint64_t gva, void *dst, size_t len);
+/* Copy to guest-linear memory through the guest's page tables, page by
+ * page, as a supervisor write. Returns 0, or -1 if any byte is not mapped
+ * writable, not guest RAM, or write-protected by EPT; every page is
+ * checked before the first byte is copied. */
 int guest_write_virt(uint64_t gva, const void *src, size_t len);
 /* The whole range is writable guest RAM (at most 64 KiB). */
 int guest_check_writable_virt(uint64_t gva, size_t len);

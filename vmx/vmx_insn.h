@@ -38,21 +38,12 @@ static inline enum vmx_result vmwrite_checked(uint64_t field, uint64_t value)
 }
 
 /* Reads of fields the hypervisor itself set up cannot fail on a current
- * VMCS; a failure reads as 0 and vmcs_read_checked() tells them apart. */
+ * VMCS (an unsupported field would read as 0). */
 static inline uint64_t vmread(uint64_t field)
 {
     uint64_t v = 0;
     __asm__ volatile("vmread %1, %0" : "=rm"(v) : "r"(field) : "cc");
     return v;
-}
-
-static inline enum vmx_result vmread_checked(uint64_t field, uint64_t *out)
-{
-    uint8_t cf, zf;
-    uint64_t v = 0;
-    __asm__ volatile("vmread %3, %2" : "=@ccc"(cf), "=@ccz"(zf), "=rm"(v) : "r"(field));
-    *out = v;
-    return VMX_RESULT_FROM_FLAGS(cf, zf);
 }
 
 static inline void vmwrite(uint64_t field, uint64_t value) { (void)vmwrite_checked(field, value); }
