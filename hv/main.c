@@ -5,6 +5,7 @@
 #include "ept/ept.h"
 #include "ept/invept.h"
 #include "ept/mtrr.h"
+#include "hv/acpi.h"
 #include "hv/cpu.h"
 #include "hv/enforce.h"
 #include "hv/gdt.h"
@@ -17,6 +18,7 @@
 #include "hv/multiboot2.h"
 #include "hv/run_end.h"
 #include "hv/serial.h"
+#include "hv/x86.h"
 #include "vmx/bitmaps.h"
 #include "vmx/caps.h"
 #include "vmx/msr_policy.h"
@@ -50,6 +52,43 @@ static void parse_boot_info(uint32_t magic, uint32_t info_phys)
         run_end_failure("multiboot2 information: %s", err);
     hv_log("command line: %s", boot_info.cmdline ? boot_info.cmdline : "");
     log_memory_map(boot_info.regions, boot_info.region_count, "firmware");
+}
+
+/* CPU discovery: the processors the ACPI MADT lists as enabled, through the
+ * RSDP GRUB passed or, failing that, the legacy BIOS search. Without ACPI or
+ * a valid MADT the machine is treated as one CPU, the bootstrap processor. */
+struct acpi_cpus acpi_cpus;
+
+static const void *acpi_map(void *ctx, uint64_t phys, size_t len)
+{
+    (void)ctx;
+    return phys < 4 * GIB && len <= 4 * GIB - phys ? phys_to_virt(phys) : NULL;
+}
+
+static void discover_cpus(void)
+{
+    const char *err;
+    size_t len = boot_info.rsdp_len;
+    const void *rsdp = boot_info.rsdp ? boot_info.rsdp : acpi_scan_rsdp(acpi_map, NULL, &len);
+    if (acpi_find_cpus(rsdp, len, acpi_map, NULL, &acpi_cpus, &err)) {
+        acpi_cpus = (struct acpi_cpus){ .count = 1, .cpu[0].apic_id = cpuid(1, 0).ebx >> 24 };
+        hv_log("ACPI: %s; assuming one CPU (apic id %u)", err, acpi_cpus.cpu[0].apic_id);
+        return;
+    }
+    char ids[400] = "";
+    size_t n = 0;
+    unsigned x2 = 0;
+    for (unsigned i = 0; i < acpi_cpus.count; i++) {
+        x2 += acpi_cpus.cpu[i].x2apic_entry;
+        if (n < sizeof(ids))
+            n += bw_snprintf(ids + n, sizeof(ids) - n, " %u", acpi_cpus.cpu[i].apic_id);
+    }
+    hv_log("ACPI MADT: %u CPUs: apic ids%s%s (%s)", acpi_cpus.count, ids, n < sizeof(ids) ? "" : " ...",
+           x2 == 0 ? "xAPIC" : x2 == acpi_cpus.count ? "x2APIC" : "xAPIC and x2APIC entries");
+    hv_log("ACPI MADT: local APIC at %lx, 8259 PICs %s", acpi_cpus.lapic_phys,
+           acpi_cpus.has_8259 ? "present" : "absent");
+    if (acpi_cpus.dropped)
+        hv_log("ACPI MADT: %u more enabled CPUs ignored (limit %u)", acpi_cpus.dropped, ACPI_MAX_CPUS);
 }
 
 static void *ept_page_alloc(void *ctx, uint64_t *phys)
@@ -137,6 +176,7 @@ void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base)
     idt_init();
     hv_log("Bulwark %s: kernel patch protection hypervisor", BULWARK_VERSION);
     parse_boot_info(magic, info_phys);
+    discover_cpus();
     hv_log("reserved memory %lx-%lx: %lu KiB (image and page pool)", hv_reserved_base(),
            hv_reserved_base() + hv_reserved_size() - 1, hv_reserved_size() / 1024);
 
