@@ -36,6 +36,20 @@ struct cpu {
     bool launched;              /* VMLAUNCH done; later entries VMRESUME */
     uint32_t apic_id;
 
+    /* Cross-CPU coordination (hv/rendezvous.c). Written by this CPU,
+     * read by CPUs that wait for it. */
+    volatile bool in_guest;     /* entering or in VMX non-root operation */
+    volatile bool waiting_sipi; /* in the wait-for-SIPI activity state: runs nothing */
+    volatile bool parked;       /* held in root mode while another CPU stops the world */
+    volatile bool kicked;       /* the next NMI is the hypervisor's, not the guest's */
+    volatile uint64_t ept_gen;  /* EPT generation whose INVEPT this CPU has done */
+    bool guest_nmi_pending;     /* an NMI for the guest, injected when it can take it */
+    volatile int boot_state;    /* AP bring-up progress (hv/smp.c) */
+
+    /* Register rules armed on this CPU, bit i = rule i (hv/enforce_regs.c):
+     * LSTAR, CR pins and friends are per-CPU registers. */
+    volatile uint32_t msr_armed, cr_armed;
+
     void *vmxon_region;
     uint64_t vmxon_phys;
     void *vmcs;
@@ -48,8 +62,11 @@ struct cpu {
     uint64_t cr0_mask, cr4_mask;
 
     /* A write to an unprotected part of a write-protected page is let
-     * through for one instruction with the monitor trap flag. */
-    uint64_t step_page;
+     * through for one instruction with the monitor trap flag while the
+     * other CPUs are held outside guest mode; a write that straddles two
+     * such pages needs both. */
+    uint64_t step_pages[2];
+    unsigned step_count;
     bool stepping;
 
     char hypercall_buf[4096];   /* bounce buffer for HC_READ_LOG */
@@ -67,5 +84,6 @@ static inline struct cpu *cpu_from_regs(struct guest_regs *r)
 }
 
 extern struct cpu cpus[MAX_CPUS];
+extern unsigned cpu_count;   /* CPUs virtualized, cpus[0] the BSP */
 
 #endif

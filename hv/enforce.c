@@ -40,7 +40,7 @@ void enforce_load_policy(const struct boot_info *bi)
            p->table[POLICY_TABLE_GDT].present ? policy_action_name(p->table[POLICY_TABLE_GDT].action) : "-",
            policy_arm_name(p->arm));
     event_rate_limit(p->rate_per_sec, p->rate_burst);
-    _Static_assert(POLICY_MAX_MSR <= 32, "MSR rule masks are 32 bits");
+    _Static_assert(POLICY_MAX_MSR <= 32 && POLICY_MAX_CR <= 32, "rule masks are 32 bits");
     for (unsigned i = 0; i < p->msr_count; i++)
         if (p->msr[i].arm == POLICY_ARM_ON_FIRST_WRITE)
             enforce.msr_first_write |= 1u << i;
@@ -56,15 +56,23 @@ void enforce_set_kernel(const struct guest_boot *boot)
     memcpy(enforce.text, boot->text, sizeof(boot->text[0]) * boot->text_count);
 }
 
+/* Register rules arm on every CPU slot, started or not, so an AP the guest
+ * starts later comes up armed. */
 static void arm_matching(struct cpu *c, enum policy_arm when)
 {
     const struct policy *p = &enforce.policy;
+    uint32_t msr = 0, cr = 0;
     for (unsigned i = 0; i < p->msr_count; i++)
         if (p->msr[i].arm == when)
-            enforce.msr_armed |= 1u << i;
+            msr |= 1u << i;
     for (unsigned i = 0; i < p->cr_count; i++)
         if (p->cr[i].arm == when)
-            enforce.cr_armed[i] = true;
+            cr |= 1u << i;
+    __atomic_fetch_or(&enforce.msr_armed, msr, __ATOMIC_RELAXED);
+    for (unsigned k = 0; k < MAX_CPUS; k++) {
+        __atomic_fetch_or(&cpus[k].msr_armed, msr, __ATOMIC_RELAXED);
+        __atomic_fetch_or(&cpus[k].cr_armed, cr, __ATOMIC_RELAXED);
+    }
     enforce_mem_arm(c, when);
 }
 
@@ -76,9 +84,8 @@ void enforce_launch(struct cpu *c)
 
 bool enforce_arm_hypercall(struct cpu *c)
 {
-    if (enforce.hypercall_armed)
+    if (__atomic_exchange_n(&enforce.hypercall_armed, true, __ATOMIC_ACQ_REL))
         return false;
-    enforce.hypercall_armed = true;
     if (!enforce.protections_off)
         arm_matching(c, POLICY_ARM_ON_HYPERCALL);
     hv_log("guest armed its on-hypercall protections");

@@ -14,10 +14,10 @@ struct enforce_state {
     bool protections_off;          /* policy error with on-error = fail-open */
     bool hypercall_armed;
     /* MSR rules by index, as bitmasks so the WRMSR exit path can tell in
-     * one test that no rule is watching (POLICY_MAX_MSR == 32). */
-    uint32_t msr_armed;
-    uint32_t msr_first_write;      /* arm on the kernel's first change */
-    bool cr_armed[POLICY_MAX_CR];
+     * one test that no rule is watching (POLICY_MAX_MSR == 32). Which
+     * rules are armed is per CPU (struct cpu msr_armed/cr_armed). */
+    uint32_t msr_armed;            /* armed on every CPU (at-launch, on-hypercall) */
+    uint32_t msr_first_write;      /* arm on each CPU's first change */
     bool mem_armed[POLICY_MAX_MEM];
     bool table_armed[POLICY_TABLE_COUNT];
     struct phys_range text[GL_MAX_TEXT];   /* kernel-image segments */

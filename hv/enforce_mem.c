@@ -10,6 +10,8 @@
 #include "hv/event.h"
 #include "hv/guest_ept.h"
 #include "hv/log.h"
+#include "hv/rendezvous.h"
+#include "hv/spinlock.h"
 #include "hv/x86.h"
 #include "vmx/exit.h"
 #include "vmx/guest_insn.h"
@@ -29,16 +31,25 @@ struct prot_range {
 
 static struct prot_range prot[MAX_PROT];
 static unsigned nprot;
+static struct spinlock prot_lock;
 
 static void add_range(uint64_t gpa, uint64_t len, enum policy_action action, uint32_t line, const char *what)
 {
     if (!len)
         return;
-    if (nprot == MAX_PROT) {
+    /* Published before the page loses write permission, so a violation
+     * on any CPU finds its range. */
+    spin_lock(&prot_lock);
+    unsigned n = nprot;
+    if (n < MAX_PROT) {
+        prot[n] = (struct prot_range){ gpa, len, action, line, what };
+        __atomic_store_n(&nprot, n + 1, __ATOMIC_RELEASE);
+    }
+    spin_unlock(&prot_lock);
+    if (n == MAX_PROT) {
         hv_log("policy line %u: more than %u protected ranges; %s at %lx not protected", line, MAX_PROT, what, gpa);
         return;
     }
-    prot[nprot++] = (struct prot_range){ gpa, len, action, line, what };
     /* Allow rules need no exits, except in audit mode where every attempt
      * is reported. */
     if (action == POLICY_ALLOW && enforce.policy.mode != POLICY_AUDIT)
@@ -111,17 +122,27 @@ static const struct prot_range *find(uint64_t gpa, uint64_t len, bool page_only)
 {
     uint64_t lo = page_only ? ALIGN_DOWN(gpa, PAGE) : gpa, hi = page_only ? lo + PAGE : gpa + len;
     const struct prot_range *best = NULL;
-    for (unsigned i = 0; i < nprot; i++)
+    unsigned n = __atomic_load_n(&nprot, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < n; i++)
         if (prot[i].gpa < hi && lo < prot[i].gpa + prot[i].len && (!best || prot[i].action > best->action))
             best = &prot[i];
     return best;
 }
 
+/* Every other CPU stays outside guest mode while the page is writable, so
+ * only this CPU's one instruction can use the permission (and only its
+ * TLB can hold it). */
 static void single_step(struct cpu *c, uint64_t page)
 {
-    c->step_page = page;
+    if (c->stepping && c->step_count == ARRAY_SIZE(c->step_pages)) {
+        guest_inject_gp0();   /* a third page for one instruction: no such x86 write */
+        return;
+    }
+    if (!c->stepping)
+        world_stop(c);
+    c->step_pages[c->step_count++] = page;
     c->stepping = true;
-    guest_ept_set(page, PAGE, EPT_RWX);
+    guest_ept_set_local(page, PAGE, EPT_RWX);
     vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) | CPU_MONITOR_TRAP_FLAG);
     /* Hold off interrupts for the one step so no handler runs with the page
      * writable (blocking by STI needs RFLAGS.IF = 1, SDM 26.3.1.5). */
@@ -133,9 +154,13 @@ static void single_step(struct cpu *c, uint64_t page)
 void enforce_mem_step_done(struct cpu *c)
 {
     vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_MONITOR_TRAP_FLAG);
-    if (c->stepping)
-        guest_ept_set(c->step_page, PAGE, EPT_RX);
+    if (!c->stepping)
+        return;
+    for (unsigned i = 0; i < c->step_count; i++)
+        guest_ept_set_local(c->step_pages[i], PAGE, EPT_RX);
+    c->step_count = 0;
     c->stepping = false;
+    world_resume(c);
 }
 
 bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)

@@ -26,9 +26,9 @@ bool enforce_msr_write(struct cpu *c, uint32_t msr, uint64_t old, uint64_t value
         const struct policy_msr_rule *r = &p->msr[i];
         if (r->msr != msr || !(r->mask & changed))
             continue;
-        if (!(enforce.msr_armed & (1u << i))) {
+        if (!(c->msr_armed & (1u << i))) {
             if (r->arm == POLICY_ARM_ON_FIRST_WRITE)
-                enforce.msr_armed |= 1u << i;
+                __atomic_fetch_or(&c->msr_armed, 1u << i, __ATOMIC_RELAXED);
             continue;
         }
         char name[48];
@@ -73,9 +73,9 @@ bool enforce_cr_write(struct cpu *c, unsigned cr, uint64_t old, uint64_t value, 
         uint64_t bit = 1ull << r->bit;
         if (r->cr != cr)
             continue;
-        if (!enforce.cr_armed[i] && r->arm == POLICY_ARM_ON_FIRST_WRITE && (old & bit))
-            enforce.cr_armed[i] = true;   /* pinned once set */
-        if (!enforce.cr_armed[i] || !(old & bit) || (value & bit))
+        if (r->arm == POLICY_ARM_ON_FIRST_WRITE && (old & bit))
+            __atomic_fetch_or(&c->cr_armed, 1u << i, __ATOMIC_RELAXED);   /* pinned once set on this CPU */
+        if (!(c->cr_armed & (1u << i)) || !(old & bit) || (value & bit))
             continue;
         char name[24];
         bw_snprintf(name, sizeof(name), "CR%u.%s", cr, policy_cr_bit_name(cr, r->bit));

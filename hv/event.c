@@ -1,6 +1,7 @@
 #include "hv/event.h"
 #include "hv/log.h"
 #include "hv/spinlock.h"
+#include "hv/tsc.h"
 #include "hv/x86.h"
 
 struct ring_slot {
@@ -18,26 +19,6 @@ static uint64_t event_seq;
 static struct {
     uint64_t ticks_per_record, capacity, bucket, last_tsc, suppressed;
 } rate;
-
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-/* TSC frequency from CPUID leaf 15H (crystal ratio) or 16H (base MHz). */
-static uint64_t tsc_hz(void)
-{
-    if (cpuid(0, 0).eax >= 0x15) {
-        struct cpuid_regs r = cpuid(0x15, 0);
-        if (r.eax && r.ebx && r.ecx)
-            return (uint64_t)r.ecx * r.ebx / r.eax;
-        if (cpuid(0, 0).eax >= 0x16 && (cpuid(0x16, 0).eax & 0xFFFF))
-            return (uint64_t)(cpuid(0x16, 0).eax & 0xFFFF) * 1000000;
-    }
-    return 1000000000;
-}
 
 void event_rate_limit(uint64_t per_second, uint64_t burst)
 {

@@ -2,6 +2,7 @@
  * must name a real TSS (SDM 27.2.3: host TR selector may not be 0). */
 #include "hv/gdt.h"
 #include "hv/idt.h"
+#include "hv/x86.h"
 
 void gdt_init(struct cpu *c)
 {
@@ -27,4 +28,5 @@ void gdt_init(struct cpu *c)
         :
         : "m"(d), "i"(HOST_CODE_SEL), "r"(HOST_DATA_SEL), "r"(HOST_TSS_SEL)
         : "rax", "memory");
+    wrmsr(MSR_IA32_GS_BASE, (uint64_t)c);   /* this_cpu() before the first VM exit loads HOST_GS_BASE */
 }

@@ -1,9 +1,13 @@
 /* Host IDT: every exception in the hypervisor prints what happened and
- * halts this CPU, never a silent reset. */
+ * halts this CPU, never a silent reset. NMIs are the hypervisor's
+ * cross-CPU kicks (or guest NMIs to forward) and return. */
 #include "hv/idt.h"
 #include "hv/log.h"
 #include "hv/safe_msr.h"
 #include "hv/x86.h"
+
+#define VECTOR_NMI 2
+void host_nmi(void);   /* vmx/exit_nmi.c */
 
 struct exception_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -32,6 +36,11 @@ void idt_init(void)
             .offset_mid = (uint16_t)(h >> 16), .offset_hi = (uint32_t)(h >> 32),
         };
     }
+    idt_load();
+}
+
+void idt_load(void)
+{
     struct desc_ptr d = { sizeof(host_idt) - 1, (uint64_t)host_idt };
     __asm__ volatile("lidt %0" ::"m"(d));
 }
@@ -41,6 +50,10 @@ void host_exception(struct exception_frame *f)
 {
     if (f->vector == 13 && safe_msr_fixup(&f->rip))
         return;
+    if (f->vector == VECTOR_NMI) {
+        host_nmi();
+        return;
+    }
     hv_log("HOST EXCEPTION vector %lu error 0x%lx at rip 0x%lx cs 0x%lx rflags 0x%lx",
            f->vector, f->error_code, f->rip, f->cs, f->rflags);
     hv_log("  rax %016lx rbx %016lx rcx %016lx rdx %016lx", f->rax, f->rbx, f->rcx, f->rdx);

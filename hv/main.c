@@ -18,6 +18,7 @@
 #include "hv/multiboot2.h"
 #include "hv/run_end.h"
 #include "hv/serial.h"
+#include "hv/smp.h"
 #include "hv/x86.h"
 #include "vmx/bitmaps.h"
 #include "vmx/caps.h"
@@ -29,6 +30,7 @@
 #define GIB ((uint64_t)1 << 30)
 
 struct cpu cpus[MAX_CPUS];
+unsigned cpu_count = 1;
 static struct boot_info boot_info;
 static struct mem_region guest_map[MB2_MAX_REGIONS];
 static unsigned guest_map_count;
@@ -204,6 +206,7 @@ void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base)
         run_end_failure("VMX setup on cpu 0: %s", bad);
     invept_all_context();
     enforce_launch(bsp);
+    smp_start_aps(&boot_info);
     hv_log("page pool: %u of %u pages used", page_pool_used(), page_pool_total());
     hv_log("launching guest on cpu 0");
     serial_drain();   /* the guest may reprogram the UART: let our last line out first */

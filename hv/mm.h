@@ -21,5 +21,8 @@ unsigned page_pool_total(void);
 void mm_init(uint64_t load_base);
 uint64_t hv_reserved_base(void);
 uint64_t hv_reserved_size(void);
+/* The direct-map address of memory-mapped registers at `phys` (below
+ * 4 GiB), made uncacheable. */
+void *mmio_map(uint64_t phys);
 
 #endif

@@ -31,5 +31,12 @@ void exit_ept_misconfig(struct cpu *c, uint64_t q);
 void exit_triple_fault(struct cpu *c, uint64_t q);
 void exit_io(struct cpu *c, uint64_t q);
 void exit_monitor_trap(struct cpu *c, uint64_t q);
+void exit_exception_nmi(struct cpu *c, uint64_t q);
+void exit_nmi_window(struct cpu *c, uint64_t q);
+void exit_init(struct cpu *c, uint64_t q);
+void exit_sipi(struct cpu *c, uint64_t q);
+
+/* Entry path: deliver a pending guest NMI or open an NMI window. */
+void nmi_prepare_entry(struct cpu *c);
 
 #endif

@@ -2,13 +2,18 @@
  * slot, or a reason beyond the table, is an exit Bulwark did not ask for:
  * it prints the full diagnostic and stops this CPU. */
 #include "hv/log.h"
+#include "hv/rendezvous.h"
 #include "vmx/diag.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
 static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
+    [EXIT_REASON_EXCEPTION_NMI] = exit_exception_nmi,
     [EXIT_REASON_TRIPLE_FAULT] = exit_triple_fault,
+    [EXIT_REASON_INIT] = exit_init,
+    [EXIT_REASON_SIPI] = exit_sipi,
+    [EXIT_REASON_NMI_WINDOW] = exit_nmi_window,
     [EXIT_REASON_CPUID] = exit_cpuid,
     [EXIT_REASON_GETSEC] = exit_vmx_instruction,
     [EXIT_REASON_INVD] = exit_invd_wbinvd,
@@ -57,6 +62,7 @@ void vmx_exit_handler(struct guest_regs *regs);
 void vmx_exit_handler(struct guest_regs *regs)
 {
     struct cpu *c = cpu_from_regs(regs);
+    cpu_left_guest(c);
     uint32_t reason = (uint32_t)vmread(VM_EXIT_REASON);
     uint32_t basic = reason & 0xFFFF;
     c->exits_total++;
@@ -75,6 +81,8 @@ int vmx_prepare_entry(struct guest_regs *regs);
 int vmx_prepare_entry(struct guest_regs *regs)
 {
     struct cpu *c = cpu_from_regs(regs);
+    nmi_prepare_entry(c);
+    cpu_enter_guest(c);
     if (c->launched)
         return 0;
     c->launched = true;

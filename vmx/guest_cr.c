@@ -17,15 +17,15 @@
 static uint64_t cr0_forced_on(void) { return vmx_caps.cr0_fixed0 & ~(CR0_PE | CR0_PG); }
 static uint64_t cr4_forced_on(void) { return vmx_caps.cr4_fixed0; }
 
-void guest_cr_init(struct cpu *c)
+void guest_cr_init(struct cpu *c, uint64_t cr0)
 {
     c->cr0_mask = cr0_forced_on() | enforce_cr_mask(0);
     c->cr4_mask = cr4_forced_on() | enforce_cr_mask(4);
     vmwrite(CR0_GUEST_HOST_MASK, c->cr0_mask);
     vmwrite(CR4_GUEST_HOST_MASK, c->cr4_mask);
-    vmwrite(CR0_READ_SHADOW, CR0_PE | CR0_ET);
+    vmwrite(CR0_READ_SHADOW, cr0);
     vmwrite(CR4_READ_SHADOW, 0);
-    vmwrite(GUEST_CR0, CR0_PE | CR0_ET | cr0_forced_on());
+    vmwrite(GUEST_CR0, (cr0 | cr0_forced_on()) & (vmx_caps.cr0_fixed1 | CR0_PE | CR0_PG));
     vmwrite(GUEST_CR4, cr4_forced_on());
 }
 

@@ -5,8 +5,9 @@
 
 /* Guest CR0/CR4 ownership (SDM 25.6.6 guest/host masks and read shadows):
  * bits the VMX fixed-bit MSRs force (CR0.NE, CR4.VMXE) are owned by the
- * hypervisor; the guest sees and writes its own view through the shadow. */
-void guest_cr_init(struct cpu *c);
+ * hypervisor; the guest sees and writes its own view through the shadow.
+ * Starts the guest with CR0 = `cr0` (as it sees it) and CR4 = 0. */
+void guest_cr_init(struct cpu *c, uint64_t cr0);
 /* Emulate MOV to CR0/CR4 with the architectural #GP checks; returns false
  * when the write must fault (caller injects #GP). The guest sees `value`;
  * `keep_set` bits (pinned by the policy) stay set in the real register. */

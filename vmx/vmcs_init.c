@@ -11,6 +11,7 @@
 #include "vmx/caps.h"
 #include "vmx/diag.h"
 #include "vmx/guest_cr.h"
+#include "vmx/guest_reset.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
@@ -50,13 +51,17 @@ static const char *init_controls(struct cpu *c, uint64_t eptp)
 {
     const struct vmx_caps *k = &vmx_caps;
     uint32_t pin, cpu, cpu2, exit_ctl, entry_ctl;
-    /* No interrupt or NMI exiting: the guest owns its devices. */
-    vmx_adjust_controls(k->pinbased, 0, 0, &pin);
+    /* No interrupt exiting: the guest owns its devices. NMIs exit so the
+     * hypervisor can reach a CPU in guest mode (EPT shootdown); virtual
+     * NMIs keep the guest's own NMIs exact (vmx/exit_nmi.c). */
+    if (!vmx_adjust_controls(k->pinbased, PIN_NMI_EXITING | PIN_VIRTUAL_NMIS, PIN_NMI_EXITING | PIN_VIRTUAL_NMIS,
+                             &pin))
+        return "pin-based controls (NMI exiting, virtual NMIs)";
     /* Only what a protection or the run needs: MSR and I/O bitmaps. The
-     * TRUE_* MSR lets CR3-load/store exiting be cleared. */
-    if (!vmx_adjust_controls(k->procbased,
-                             CPU_USE_MSR_BITMAPS | CPU_USE_IO_BITMAPS | CPU_ACTIVATE_SECONDARY_CONTROLS,
-                             CPU_USE_MSR_BITMAPS | CPU_USE_IO_BITMAPS | CPU_ACTIVATE_SECONDARY_CONTROLS, &cpu))
+     * TRUE_* MSR lets CR3-load/store exiting be cleared. NMI-window
+     * exiting is switched on when a guest NMI waits. */
+    uint32_t need = CPU_USE_MSR_BITMAPS | CPU_USE_IO_BITMAPS | CPU_ACTIVATE_SECONDARY_CONTROLS;
+    if (!vmx_adjust_controls(k->procbased, need, need | CPU_NMI_WINDOW_EXITING, &cpu))
         return "primary processor-based controls";
     /* EPT + unrestricted guest (Multiboot starts the guest with paging off);
      * VPID avoids TLB flushes on every transition; RDTSCP, INVPCID and
@@ -135,10 +140,10 @@ static const char *init_host_state(struct cpu *c)
 /* Flat 32-bit protected mode as Multiboot 1 section 3.2 requires: CS a
  * 32-bit read/execute segment, data segments read/write, base 0, limit
  * 4 GiB; CR0.PE set, paging off; EFLAGS.IF and VM clear. */
-static const char *init_guest_state(struct cpu *c, const struct guest_start *s)
+static const char *init_multiboot_state(struct cpu *c, const struct guest_start *s)
 {
     const uint32_t code_ar = 0xC09B, data_ar = 0xC093;  /* G, D/B, P, S, type */
-    guest_cr_init(c);
+    guest_cr_init(c, CR0_PE | CR0_ET);
     const uint64_t fields[][2] = {
         { GUEST_CS_SELECTOR, 0x08 }, { GUEST_CS_BASE, 0 }, { GUEST_CS_LIMIT, 0xFFFFFFFF }, { GUEST_CS_AR_BYTES, code_ar },
         { GUEST_SS_SELECTOR, 0x10 }, { GUEST_SS_BASE, 0 }, { GUEST_SS_LIMIT, 0xFFFFFFFF }, { GUEST_SS_AR_BYTES, data_ar },
@@ -159,11 +164,8 @@ static const char *init_guest_state(struct cpu *c, const struct guest_start *s)
         { GUEST_PENDING_DBG_EXCEPTIONS, 0 },
         { GUEST_INTERRUPTIBILITY_INFO, 0 },
         { GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE },
-        { GUEST_SYSENTER_CS, 0 }, { GUEST_SYSENTER_ESP, 0 }, { GUEST_SYSENTER_EIP, 0 },
         { GUEST_IA32_DEBUGCTL, 0 },
-        { GUEST_IA32_PAT, 0x0007040600070406ull },  /* power-up value, SDM 13.12.4 */
         { GUEST_IA32_EFER, 0 },
-        { VMCS_LINK_POINTER, ~0ull },
     };
     memset(&c->regs, 0, sizeof(c->regs));
     c->regs.gpr[REG_RAX] = s->eax;
@@ -171,11 +173,25 @@ static const char *init_guest_state(struct cpu *c, const struct guest_start *s)
     return write_all(fields, ARRAY_SIZE(fields));
 }
 
+/* State no start mode sets: power-up MSR values and the link pointer. */
+static const char *init_guest_common(void)
+{
+    const uint64_t fields[][2] = {
+        { GUEST_SYSENTER_CS, 0 }, { GUEST_SYSENTER_ESP, 0 }, { GUEST_SYSENTER_EIP, 0 },
+        { GUEST_IA32_PAT, 0x0007040600070406ull },  /* power-up value, SDM 13.12.4 */
+        { VMCS_LINK_POINTER, ~0ull },
+    };
+    return write_all(fields, ARRAY_SIZE(fields));
+}
+
 const char *vmcs_init(struct cpu *c, uint64_t eptp, const struct guest_start *s)
 {
     const char *bad;
-    if ((bad = init_controls(c, eptp)) || (bad = init_host_state(c)) || (bad = init_guest_state(c, s)))
+    if ((bad = init_controls(c, eptp)) || (bad = init_host_state(c)) || (bad = init_guest_common()))
         return bad;
+    if (s)
+        return init_multiboot_state(c, s);
+    guest_reset_init_state(c, false);
     return NULL;
 }
 

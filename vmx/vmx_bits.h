@@ -6,8 +6,10 @@
 /* 25.6.1 pin-based VM-execution controls */
 #define PIN_EXTERNAL_INTERRUPT_EXITING  (1u << 0)
 #define PIN_NMI_EXITING                 (1u << 3)
+#define PIN_VIRTUAL_NMIS                (1u << 5)
 /* 25.6.2 primary processor-based controls */
 #define CPU_HLT_EXITING                 (1u << 7)
+#define CPU_NMI_WINDOW_EXITING          (1u << 22)
 #define CPU_CR3_LOAD_EXITING            (1u << 15)
 #define CPU_CR3_STORE_EXITING           (1u << 16)
 #define CPU_MONITOR_TRAP_FLAG           (1u << 27)
@@ -59,6 +61,7 @@ enum vmx_exit_reason {
     EXIT_REASON_TRIPLE_FAULT = 2,
     EXIT_REASON_INIT = 3,
     EXIT_REASON_SIPI = 4,
+    EXIT_REASON_NMI_WINDOW = 8,
     EXIT_REASON_CPUID = 10,
     EXIT_REASON_GETSEC = 11,
     EXIT_REASON_HLT = 12,
@@ -119,13 +122,18 @@ enum vmx_exit_reason {
 /* 25.8.3 VM-entry interruption-information field */
 #define INTR_INFO_VALID          (1u << 31)
 #define INTR_INFO_DELIVER_CODE   (1u << 11)
+#define INTR_TYPE_NMI            (2u << 8)
 #define INTR_TYPE_HW_EXCEPTION   (3u << 8)
+#define INTR_INFO_TYPE(i)        ((i) & (7u << 8))
+#define INTR_INFO_UNBLOCK_NMI    (1u << 12)   /* 28.2.2: NMI unblocking due to IRET */
+#define VECTOR_NMI               2
 #define VECTOR_UD                6
 #define VECTOR_GP                13
 
 /* 25.4.2 guest interruptibility state */
 #define INTERRUPTIBILITY_STI     (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS  (1u << 1)
+#define INTERRUPTIBILITY_NMI     (1u << 3)
 /* 25.4.2 activity state */
 #define ACTIVITY_ACTIVE          0
 #define ACTIVITY_HLT             1

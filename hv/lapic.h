@@ -1,0 +1,20 @@
+/* The hypervisor's own use of the local APIC: its ID and IPIs to one CPU
+ * (INIT, SIPI, NMI). The guest owns the APIC, so every call reads
+ * IA32_APIC_BASE for the current mode and base (SDM Vol 3A 11.4.4, 11.12). */
+#ifndef BULWARK_LAPIC_H
+#define BULWARK_LAPIC_H
+
+#include "hv/lib.h"
+
+/* ICR delivery modes (SDM Vol 3A 11.6.1, Figure 11-12) */
+#define ICR_NMI          (4u << 8)
+#define ICR_INIT         (5u << 8)
+#define ICR_STARTUP      (6u << 8)
+#define ICR_LEVEL_ASSERT (1u << 14)
+
+uint32_t lapic_id(void);
+/* Send one IPI; false when this CPU's APIC is globally disabled or the
+ * previous IPI never left. */
+bool lapic_send(uint32_t apic_id, uint32_t icr_low);
+
+#endif

@@ -1,0 +1,143 @@
+/* EPT shootdown and stop-the-world, built on per-CPU flags.
+ *
+ * Entry: a CPU sets in_guest (sequentially consistent), then reads the
+ * world owner and the EPT generation. An initiator writes the generation
+ * (or the owner), then reads in_guest. Of two such store-then-load pairs at
+ * least one sees the other's store, so either the entering CPU sees the
+ * new generation and flushes, or the initiator sees in_guest and kicks it
+ * with an NMI. The NMI either exits the guest (in_guest drops) or lands in
+ * root mode before VMRESUME, where the NMI handler itself flushes or parks. */
+#include "hv/rendezvous.h"
+#include "ept/invept.h"
+#include "hv/guest_ept.h"
+#include "hv/lapic.h"
+#include "hv/log.h"
+#include "hv/run_end.h"
+#include "hv/tsc.h"
+#include "hv/x86.h"
+
+
+static volatile uint64_t ept_generation;
+static volatile int world_owner = -1;
+
+static void flush_if_stale(struct cpu *c)
+{
+    uint64_t gen = __atomic_load_n(&ept_generation, __ATOMIC_SEQ_CST);
+    uint64_t seen = __atomic_load_n(&c->ept_gen, __ATOMIC_ACQUIRE);
+    if (seen >= gen)
+        return;
+    invept_single_context(ept_eptp(&guest_ept));
+    /* Never move backwards: an NMI may have flushed for a later generation
+     * between the load and this store. */
+    while (seen < gen && !__atomic_compare_exchange_n(&c->ept_gen, &seen, gen, false, __ATOMIC_RELEASE,
+                                                      __ATOMIC_ACQUIRE))
+        ;
+}
+
+static bool owned_by_other(const struct cpu *c)
+{
+    int owner = __atomic_load_n(&world_owner, __ATOMIC_SEQ_CST);
+    return owner >= 0 && owner != (int)c->index;
+}
+
+static void kick(struct cpu *c)
+{
+    __atomic_store_n(&c->kicked, true, __ATOMIC_SEQ_CST);
+    if (!lapic_send(c->apic_id, ICR_NMI))
+        hv_log("cpu %u: cannot send an NMI to cpu %u (local APIC disabled or busy)", this_cpu()->index, c->index);
+}
+
+/* Wait until `done(c)` holds for every other CPU, kicking those that run
+ * guest code. A CPU that never answers ends the run: protection can no
+ * longer be guaranteed. */
+static void wait_others(struct cpu *me, bool (*done)(const struct cpu *, uint64_t), uint64_t arg, const char *what)
+{
+    for (unsigned i = 0; i < cpu_count; i++)
+        if (&cpus[i] != me && !done(&cpus[i], arg))
+            kick(&cpus[i]);
+    for (unsigned i = 0; i < cpu_count; i++) {
+        struct cpu *c = &cpus[i];
+        uint64_t start = rdtsc();
+        while (c != me && !done(c, arg)) {
+            if (rdtsc() - start > tsc_hz())   /* a second */
+                run_end_failure("cpu %u did not answer %s from cpu %u", c->index, what, me->index);
+            cpu_relax();
+        }
+    }
+}
+
+static bool outside_guest(const struct cpu *c)
+{
+    return !__atomic_load_n(&c->in_guest, __ATOMIC_SEQ_CST) || c->waiting_sipi;
+}
+
+static bool flushed(const struct cpu *c, uint64_t gen)
+{
+    return outside_guest(c) || __atomic_load_n(&c->ept_gen, __ATOMIC_ACQUIRE) >= gen;
+}
+
+static bool stopped(const struct cpu *c, uint64_t unused)
+{
+    (void)unused;
+    return outside_guest(c) || __atomic_load_n(&c->parked, __ATOMIC_ACQUIRE);
+}
+
+void ept_shootdown(struct cpu *me)
+{
+    uint64_t gen = __atomic_add_fetch(&ept_generation, 1, __ATOMIC_SEQ_CST);
+    flush_if_stale(me);
+    wait_others(me, flushed, gen, "an EPT shootdown");
+}
+
+void world_stop(struct cpu *me)
+{
+    int none = -1;
+    while (!__atomic_compare_exchange_n(&world_owner, &none, (int)me->index, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST)) {
+        none = -1;
+        cpu_relax();
+    }
+    wait_others(me, stopped, 0, "a stop request");
+}
+
+void world_resume(struct cpu *me)
+{
+    (void)me;
+    __atomic_store_n(&world_owner, -1, __ATOMIC_SEQ_CST);
+}
+
+void cpu_left_guest(struct cpu *c) { __atomic_store_n(&c->in_guest, false, __ATOMIC_SEQ_CST); }
+
+static void park(struct cpu *c)
+{
+    __atomic_store_n(&c->parked, true, __ATOMIC_SEQ_CST);
+    while (owned_by_other(c))
+        cpu_relax();
+    __atomic_store_n(&c->parked, false, __ATOMIC_SEQ_CST);
+}
+
+void cpu_enter_guest(struct cpu *c)
+{
+    for (;;) {
+        __atomic_store_n(&c->in_guest, true, __ATOMIC_SEQ_CST);
+        if (!owned_by_other(c))
+            break;
+        __atomic_store_n(&c->in_guest, false, __ATOMIC_SEQ_CST);
+        while (owned_by_other(c))
+            cpu_relax();
+    }
+    flush_if_stale(c);
+}
+
+bool cpu_nmi(struct cpu *c)
+{
+    bool ours = __atomic_exchange_n(&c->kicked, false, __ATOMIC_SEQ_CST);
+    /* Between cpu_enter_guest and VMRESUME: act here, the entry will not
+     * look again. */
+    if (__atomic_load_n(&c->in_guest, __ATOMIC_SEQ_CST)) {
+        flush_if_stale(c);
+        if (owned_by_other(c))
+            park(c);
+    }
+    return !ours;
+}

@@ -1,0 +1,35 @@
+/* Keeping every CPU's view of the shared EPT current, and stopping the
+ * other CPUs for the few instructions that must run alone. No lock on the
+ * exit path: each CPU publishes in_guest/ept_gen/parked in its struct cpu
+ * and an initiator waits on those, kicking CPUs in guest mode with an NMI.
+ * The ordering argument is in docs/architecture.md ("EPT shootdown"). */
+#ifndef BULWARK_RENDEZVOUS_H
+#define BULWARK_RENDEZVOUS_H
+
+#include "hv/cpu.h"
+
+/* After an EPT permission change: every CPU has flushed its cached
+ * translations (INVEPT) or is outside guest mode and flushes before it
+ * enters again, when this returns. */
+void ept_shootdown(struct cpu *me);
+/* Every other CPU is held outside guest mode until world_resume(). */
+void world_stop(struct cpu *me);
+void world_resume(struct cpu *me);
+
+/* Exit path: this CPU has left guest mode. */
+void cpu_left_guest(struct cpu *c);
+/* Entry path, last step before VMLAUNCH/VMRESUME: wait while another CPU
+ * holds the world stopped, then flush stale EPT translations. */
+void cpu_enter_guest(struct cpu *c);
+/* An NMI that reached the hypervisor (in root mode, or as an NMI exit).
+ * Returns true when it was the guest's and must be delivered to it. */
+bool cpu_nmi(struct cpu *c);
+
+static inline struct cpu *this_cpu(void)
+{
+    struct cpu *c;
+    __asm__ volatile("mov %%gs:%c1, %0" : "=r"(c) : "i"(__builtin_offsetof(struct cpu, self)));
+    return c;
+}
+
+#endif
