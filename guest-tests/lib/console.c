@@ -95,10 +95,39 @@ void vprintk(const char *fmt, va_list ap)
     }
 }
 
+/* Owner: this CPU's index + 1; depth lets one CPU nest (fail() inside a printk). */
+static volatile uint32_t lock_owner, lock_depth;
+#define LOCK_SPINS (1u << 24)
+
+void console_lock(void)
+{
+    uint32_t me = cpu_self() + 1, free = 0;
+    if (lock_owner == me) {
+        lock_depth++;
+        return;
+    }
+    for (uint32_t i = 0; i < LOCK_SPINS; i++, free = 0) {
+        if (__atomic_compare_exchange_n(&lock_owner, &free, me, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            break;
+        asm volatile("pause");
+    }
+    lock_owner = me; /* taken, or taken over from a holder that never let go */
+    lock_depth = 1;
+}
+
+void console_unlock(void)
+{
+    if (--lock_depth == 0)
+        __atomic_store_n(&lock_owner, 0, __ATOMIC_RELEASE);
+}
+
 void printk(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    console_lock();
     vprintk(fmt, ap);
+    console_unlock();
     va_end(ap);
 }

@@ -22,8 +22,15 @@ struct mb1_mmap_entry { uint32_t size; uint64_t addr, len; uint32_t type; } __at
 
 void test_main(struct mb1_info *mbi);
 const char *cmdline_args(const struct mb1_info *mbi); /* command line after the kernel's name */
+/* The value of "key=N" (decimal) among the arguments, or dflt when absent. */
+uint32_t cmdline_uint(const struct mb1_info *mbi, const char *key, uint32_t dflt);
 
-/* ---- console (COM1, 115200 8N1) and verdict ---- */
+/* ---- console (COM1, 115200 8N1) and verdict ----
+ * printk holds the console lock for its line, so CPUs never interleave within a call;
+ * console_lock/unlock group several calls (the lock nests on one CPU, and a wait for it
+ * is bounded: a CPU that never lets go cannot silence the others). */
+void console_lock(void);
+void console_unlock(void);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap);
 __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt, ...);
@@ -93,7 +100,9 @@ extern char __text_start[], __text_end[], __data_start[], __data_end[];
 
 /* ---- expected exceptions (XTF-style exception table) ----
  * TRAP_TRY("insn", operands) runs the asm; a fault raised anywhere inside it resumes right
- * after it. Evaluates to the vector raised, or -1; trap_error holds the error code. */
+ * after it. Evaluates to the vector raised, or -1; trap_error holds the error code.
+ * trap_vector and trap_error are shared by all CPUs: one CPU at a time may use TRAP_TRY
+ * (and vmcall, poke32, the prot_*_attack helpers built on it). */
 extern volatile int trap_vector;
 extern volatile uint32_t trap_error;
 #define TRAP_TRY(insn, ...) ({                                                     \
@@ -107,6 +116,11 @@ extern volatile uint32_t trap_error;
 #define VEC_PF 14
 void traps_init(void);
 void irq_set_handler(unsigned irq, void (*fn)(void));
+/* Local APIC vectors (smp.h), in the slots of 8259 IRQs 14 and 15, which stay masked. The
+ * timer handler sends its own EOI; a spurious interrupt needs none. */
+#define VEC_APIC_TIMER    46
+#define VEC_APIC_SPURIOUS 47
+void apic_timer_set_handler(void (*fn)(void));
 
 /* ---- hypervisor calls (docs/CONVENTIONS-dev.md, guest ABI) ---- */
 #define VMCALL_PING 0
@@ -137,19 +151,24 @@ extern volatile uint32_t timer_ticks;
 void timer_start(uint32_t hz);
 void timer_stop(void);
 
+/* ---- CPUs: index 0 is the boot CPU; smp.h starts the others ---- */
+#define MAX_CPUS 8
+unsigned cpu_self(void); /* this CPU's index (0 until smp_init) */
+
 /* ---- ring 3: the library's full GDT (0x08/0x10 kernel, 0x1B/0x23 user, 0x28 TSS) ----
  * Descriptors are stored with their accessed bits set and the TSS is loaded (busy), so the
  * CPU never writes the GDT itself afterwards: a protected GDT sees only software writes.
  * user_run() runs fn at CPL 3 on its own stack (flat segments; paging off, or pages
  * user-accessible) until its first exception, and returns that vector (trap_error holds
- * the error code); fn returning ends in #GP (HLT at CPL 3). */
+ * the error code); fn returning ends in #GP (HLT at CPL 3). Each CPU has its own GDT and
+ * TSS (and ring-0 stack for exceptions from CPL 3), all on one page per CPU. */
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
 #define SEL_UCODE 0x1B
 #define SEL_UDATA 0x23
 #define SEL_TSS   0x28
-void gdt_install(void);
-int user_run(void (*fn)(void));
+void gdt_install(void); /* this CPU's own GDT and TSS, on a page of their own */
+int user_run(void (*fn)(void)); /* boot CPU only (one user stack) */
 
 /* ---- protection scenarios (prot.c): the mode comes from the command line ----
  * prot_init reads "enforce" or "audit" from the arguments. Without a hypervisor nothing
@@ -175,6 +194,10 @@ int poke32(uint32_t va, uint32_t v);
 bool prot_wrmsr_attack(const char *what, uint32_t msr, uint64_t value);
 /* MOV to CR4 clearing `bit`; no exception allowed (a denied clear is skipped). */
 bool prot_cr4_clear_attack(const char *what, uint32_t bit);
+/* A kernel's per-CPU boot steps, on the calling CPU: SYSENTER_CS/EIP and, on long-mode
+ * CPUs, LSTAR pointed at a stub entry; EFER.NXE when offered; CR0.WP; CR4.SMEP/SMAP when
+ * offered. */
+void prot_cpu_setup(void);
 /* Paging on with the first 4 MiB in 4 KiB pages, the kernel text read-only, CR0.WP set. */
 void prot_paging_text_ro(void);
 /* VMCALL READ_LOG; returns the status (ax), *written = bytes, *next = next sequence. */

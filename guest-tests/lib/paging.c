@@ -1,15 +1,23 @@
 /* 32-bit paging: an identity map of the 4 GiB space with 4 MiB pages (CR4.PSE), and one
- * page table that can replace any one 4 MiB page with 4 KiB pages (page-table churn). */
+ * page table that can replace any one 4 MiB page with 4 KiB pages (page-table churn).
+ * The top 32 MiB (local APIC, I/O APIC, firmware) are mapped uncached. */
 #include "lib.h"
 
 #define PTE_P  0x001u
 #define PTE_RW 0x002u
+#define PTE_PWT 0x008u
+#define PTE_PCD 0x010u
 #define PDE_PS 0x080u
+#define MMIO_START 0xFE000000u
 
 static uint32_t pd[1024] __attribute__((aligned(4096)));
 static uint32_t pt[1024] __attribute__((aligned(4096)));
 
-static uint32_t large_pde(unsigned i) { return (uint32_t)i << 22 | PDE_PS | PTE_RW | PTE_P; }
+static uint32_t large_pde(unsigned i)
+{
+    uint32_t va = (uint32_t)i << 22;
+    return va | (va >= MMIO_START ? PTE_PCD | PTE_PWT : 0) | PDE_PS | PTE_RW | PTE_P;
+}
 
 void paging_flush(void) { write_cr3(read_cr3()); }
 

@@ -18,6 +18,7 @@ void fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    console_lock(); /* kept: no other CPU's output after the verdict */
     printk("Test result: FAIL ");
     vprintk(fmt, ap);
     va_end(ap);
@@ -35,6 +36,20 @@ const char *cmdline_args(const struct mb1_info *mbi)
     while (*s == ' ')
         s++;
     return s;
+}
+
+uint32_t cmdline_uint(const struct mb1_info *mbi, const char *key, uint32_t dflt)
+{
+    size_t n = strlen(key);
+    for (const char *p = cmdline_args(mbi); *p; p++) {
+        if ((p != cmdline_args(mbi) && p[-1] != ' ') || memcmp(p, key, n) || p[n] != '=')
+            continue;
+        uint32_t v = 0;
+        for (p += n + 1; *p >= '0' && *p <= '9'; p++)
+            v = v * 10 + (uint32_t)(*p - '0');
+        return v;
+    }
+    return dflt;
 }
 
 void guest_start(uint32_t magic, struct mb1_info *mbi)

@@ -4,12 +4,14 @@
 struct tss { uint32_t link, esp0, ss0, unused[22], iomap; };
 
 /* As in many kernels' per-CPU areas, the ring-0 stack shares its page with the GDT and
- * TSS: an exception from CPL 3 pushes its frame onto the page of a protected table. */
-static struct {
+ * TSS: an exception from CPL 3 pushes its frame onto the page of a protected table. One
+ * page per CPU, so each CPU's tables are protected on their own. */
+struct __attribute__((aligned(4096))) percpu {
     uint8_t kstack[2048]; /* esp0: exceptions from CPL 3 */
     uint64_t gdt[6];
     struct tss tss;
-} percpu __attribute__((aligned(4096)));
+};
+static struct percpu percpu_pages[MAX_CPUS];
 static uint8_t ustack[4096] __attribute__((aligned(16)));
 extern uint32_t user_resume_eip; /* traps.c */
 uint32_t user_kernel_esp;        /* user_run's frame, restored by user_resume */
@@ -22,17 +24,18 @@ static uint64_t flat(unsigned dpl, unsigned type)
 
 void gdt_install(void)
 {
-    uint32_t t = (uint32_t)&percpu.tss;
-    percpu.tss = (struct tss){ .esp0 = (uint32_t)percpu.kstack + sizeof(percpu.kstack), .ss0 = SEL_KDATA,
-                        .iomap = sizeof(percpu.tss) };
-    percpu.gdt[0] = 0;
-    percpu.gdt[1] = flat(0, 0xB); /* code, execute/read, accessed */
-    percpu.gdt[2] = flat(0, 0x3); /* data, read/write, accessed */
-    percpu.gdt[3] = flat(3, 0xB);
-    percpu.gdt[4] = flat(3, 0x3);
-    percpu.gdt[5] = (uint64_t)(sizeof(percpu.tss) - 1) | (uint64_t)(t & 0xFFFFFF) << 16 |
-             (uint64_t)0x89 << 40 | (uint64_t)(t >> 24) << 56; /* 32-bit TSS, available */
-    struct desc_ptr p = { sizeof(percpu.gdt) - 1, (uint32_t)percpu.gdt };
+    struct percpu *pc = &percpu_pages[cpu_self()];
+    uint32_t t = (uint32_t)&pc->tss;
+    pc->tss = (struct tss){ .esp0 = (uint32_t)pc->kstack + sizeof(pc->kstack), .ss0 = SEL_KDATA,
+                            .iomap = sizeof(pc->tss) };
+    pc->gdt[0] = 0;
+    pc->gdt[1] = flat(0, 0xB); /* code, execute/read, accessed */
+    pc->gdt[2] = flat(0, 0x3); /* data, read/write, accessed */
+    pc->gdt[3] = flat(3, 0xB);
+    pc->gdt[4] = flat(3, 0x3);
+    pc->gdt[5] = (uint64_t)(sizeof(pc->tss) - 1) | (uint64_t)(t & 0xFFFFFF) << 16 |
+                 (uint64_t)0x89 << 40 | (uint64_t)(t >> 24) << 56; /* 32-bit TSS, available */
+    struct desc_ptr p = { sizeof(pc->gdt) - 1, (uint32_t)pc->gdt };
     asm volatile("lgdt %0\n\t"
                  "ljmp %1, $1f\n1:\n\t"
                  "mov %2, %%ds\n\tmov %2, %%es\n\tmov %2, %%fs\n\tmov %2, %%gs\n\tmov %2, %%ss"
