@@ -133,6 +133,7 @@ enum vmx_exit_reason {
 /* 25.4.2 guest interruptibility state */
 #define INTERRUPTIBILITY_STI     (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS  (1u << 1)
+#define INTERRUPTIBILITY_SMI     (1u << 2)
 #define INTERRUPTIBILITY_NMI     (1u << 3)
 /* 25.4.2 activity state */
 #define ACTIVITY_ACTIVE          0
