@@ -34,6 +34,9 @@ static void add_range(uint64_t gpa, uint64_t len, enum policy_action action, uin
 {
     if (!len)
         return;
+    for (unsigned i = 0; i < nprot; i++)
+        if (prot[i].gpa == gpa && prot[i].len == len && prot[i].rule_line == line)
+            return;   /* a table reloaded at a place already protected */
     if (nprot == MAX_PROT) {
         hv_log("policy line %u: more than %u protected ranges; %s at %lx not protected", line, MAX_PROT, what, gpa);
         return;
@@ -65,10 +68,9 @@ static void add_linear(uint64_t gva, uint64_t len, enum policy_action action, ui
         hv_log("policy line %u: %u page(s) of %s at %lx not mapped when armed; not protected", line, unmapped, what, gva);
 }
 
-static void arm_table(enum policy_table t, const struct policy_table_rule *r)
+void enforce_mem_protect_table(enum policy_table t, uint64_t base, uint64_t limit)
 {
-    uint64_t base = vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_BASE : GUEST_GDTR_BASE);
-    uint64_t limit = vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_LIMIT : GUEST_GDTR_LIMIT);
+    const struct policy_table_rule *r = &enforce.policy.table[t];
     const char *what = t == POLICY_TABLE_IDT ? "idt" : "gdt";
     if (!limit) {
         hv_log("policy line %u: no %s loaded when the rule armed; nothing to protect", r->line, what);
@@ -102,7 +104,8 @@ void enforce_mem_arm(struct cpu *c, enum policy_arm when)
         enum policy_arm trigger = r->arm == POLICY_ARM_ON_FIRST_WRITE ? POLICY_ARM_ON_HYPERCALL : r->arm;
         if (r->present && trigger == when && !enforce.table_armed[t]) {
             enforce.table_armed[t] = true;
-            arm_table(t, r);
+            enforce_mem_protect_table(t, vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_BASE : GUEST_GDTR_BASE),
+                                      vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_LIMIT : GUEST_GDTR_LIMIT));
         }
     }
 }
@@ -138,6 +141,25 @@ void enforce_mem_step_done(struct cpu *c)
     c->stepping = false;
 }
 
+/* The policy's verdict on a write of `size` bytes at `gpa` that overlaps
+ * protected range r: emits the record; true when the write is refused. */
+static bool judge(struct cpu *c, const struct prot_range *r, uint64_t gpa, uint64_t gva, bool has_gva,
+                  uint64_t size, const struct guest_insn *gi)
+{
+    struct event e = {
+        .kind = "memory-write", .resource = r->what, .rule_line = r->rule_line, .gpa = gpa, .has_gpa = true,
+        .gva = gva, .has_gva = has_gva, .access = "write", .size = (unsigned)size,
+    };
+    enforce_event_init(c, &e, gi);
+    return enforce_verdict(r->action, &e);
+}
+
+bool enforce_mem_emulated_write(struct cpu *c, uint64_t gpa, uint64_t gva, uint64_t len)
+{
+    const struct prot_range *r = find(gpa, len, false);
+    return !r || !judge(c, r, gpa, gva, true, len, NULL);
+}
+
 bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
 {
     if (!find(gpa, 1, true))
@@ -157,13 +179,7 @@ bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
         single_step(c, ALIGN_DOWN(gpa, PAGE));
         return true;
     }
-    struct event e = {
-        .kind = "memory-write", .resource = r->what, .rule_line = r->rule_line, .gpa = gpa, .has_gpa = true,
-        .gva = vmread(GUEST_LINEAR_ADDRESS), .has_gva = !!(q & EPT_QUAL_LINEAR_VALID), .access = "write",
-        .size = (unsigned)size,
-    };
-    enforce_event_init(c, &e, &gi);
-    if (!enforce_verdict(r->action, &e))
+    if (!judge(c, r, gpa, vmread(GUEST_LINEAR_ADDRESS), q & EPT_QUAL_LINEAR_VALID, size, &gi))
         single_step(c, ALIGN_DOWN(gpa, PAGE));
     else if (decoded)
         guest_advance_rip(gi.insn.length);

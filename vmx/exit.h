@@ -31,5 +31,7 @@ void exit_ept_misconfig(struct cpu *c, uint64_t q);
 void exit_triple_fault(struct cpu *c, uint64_t q);
 void exit_io(struct cpu *c, uint64_t q);
 void exit_monitor_trap(struct cpu *c, uint64_t q);
+void exit_gdtr_idtr(struct cpu *c, uint64_t q);
+void exit_ldtr_tr(struct cpu *c, uint64_t q);
 
 #endif
