@@ -12,6 +12,9 @@
  * first, then the LDTR/TR family (exit reason 47) in the same order. */
 enum dt_insn { DT_SGDT, DT_SIDT, DT_LGDT, DT_LIDT, DT_SLDT, DT_STR, DT_LLDT, DT_LTR };
 
+/* Identities 2 and 3 of both tables load a register; 0 and 1 store one. */
+static inline bool dt_is_load(enum dt_insn i) { return (i & 2) != 0; }
+
 struct dt_operand {
     enum dt_insn insn;
     bool is_reg;        /* register operand (LDTR/TR family only) */

@@ -8,7 +8,6 @@
 #include "hv/enforce_dt.h"
 #include "hv/x86.h"
 #include "vmx/dt_info.h"
-#include "vmx/diag.h"
 #include "vmx/exit.h"
 #include "vmx/guest_operand.h"
 #include "vmx/vmcs_fields.h"
@@ -56,15 +55,8 @@ void exit_gdtr_idtr(struct cpu *c, uint64_t q)
     struct dt_operand op;
     enum cpu_mode mode;
     if (guest_dt_operand(c, q, false, &op, &mode))
-        vmx_unexpected_exit(c, "reserved encoding in the instruction-information field");
-    bool is_load = op.insn == DT_LGDT || op.insn == DT_LIDT, idt = op.insn == DT_SIDT || op.insn == DT_LIDT;
-    /* LGDT/LIDT need CPL 0; SGDT/SIDT too when CR4.UMIP is set. These
-     * faults take priority over the exit (SDM Vol 3C 26.1.1); checked
-     * again so the emulation never depends on it. */
-    if (guest_cpl() && (is_load || (vmread(GUEST_CR4) & CR4_UMIP))) {
-        guest_inject_gp0();
         return;
-    }
+    bool is_load = dt_is_load(op.insn), idt = op.insn == DT_SIDT || op.insn == DT_LIDT;
     struct guest_fault f;
     uint64_t la;
     unsigned size = mode == CPU_MODE_LONG64 ? 10 : 6;

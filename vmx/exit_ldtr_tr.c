@@ -5,7 +5,6 @@
  * the register's hidden part; LTR marks the TSS descriptor busy in memory. */
 #include "hv/x86.h"
 #include "vmx/dt_info.h"
-#include "vmx/diag.h"
 #include "vmx/exit.h"
 #include "vmx/guest_insn.h"
 #include "vmx/guest_operand.h"
@@ -124,20 +123,8 @@ void exit_ldtr_tr(struct cpu *c, uint64_t q)
     struct dt_operand op;
     enum cpu_mode mode;
     if (guest_dt_operand(c, q, true, &op, &mode))
-        vmx_unexpected_exit(c, "reserved encoding in the instruction-information field");
-    bool is_load = op.insn == DT_LLDT || op.insn == DT_LTR, tr = op.insn == DT_STR || op.insn == DT_LTR;
-    /* #UD in real-address and virtual-8086 mode; #GP(0) for LLDT/LTR at
-     * CPL > 0 and for SLDT/STR at CPL > 0 with CR4.UMIP. These take
-     * priority over the exit (SDM Vol 3C 26.1.1); checked again so the
-     * emulation never depends on it. */
-    if (mode == CPU_MODE_REAL16 || (vmread(GUEST_RFLAGS) & RFLAGS_VM)) {
-        guest_inject_ud();
         return;
-    }
-    if (guest_cpl() && (is_load || (vmread(GUEST_CR4) & CR4_UMIP))) {
-        guest_inject_gp0();
-        return;
-    }
+    bool is_load = dt_is_load(op.insn), tr = op.insn == DT_STR || op.insn == DT_LTR;
     struct guest_fault f;
     uint64_t la = 0;
     uint16_t sel = (uint16_t)vmread(tr ? GUEST_TR_SELECTOR : GUEST_LDTR_SELECTOR);

@@ -3,6 +3,7 @@
 #include "hv/guest_ept.h"
 #include "hv/guest_mem.h"
 #include "hv/x86.h"
+#include "vmx/diag.h"
 #include "vmx/dt_info.h"
 #include "vmx/exit.h"
 #include "vmx/guest_virt.h"
@@ -38,7 +39,15 @@ int guest_dt_operand(struct cpu *c, uint64_t qualification, bool ldtr_tr, struct
     memcpy(gpr, c->regs.gpr, sizeof(gpr));
     gpr[REG_RSP] = vmread(GUEST_RSP);
     *mode = cpu_mode_from(vmread(GUEST_CR0), vmread(GUEST_IA32_EFER), (uint32_t)vmread(GUEST_CS_AR_BYTES));
-    return dt_decode((uint32_t)vmread(VMX_INSTRUCTION_INFO), qualification, ldtr_tr, gpr, op);
+    if (dt_decode((uint32_t)vmread(VMX_INSTRUCTION_INFO), qualification, ldtr_tr, gpr, op))
+        vmx_unexpected_exit(c, "reserved encoding in the instruction-information field");
+    if (ldtr_tr && (*mode == CPU_MODE_REAL16 || (vmread(GUEST_RFLAGS) & RFLAGS_VM)))
+        guest_inject_ud();
+    else if (guest_cpl() && (dt_is_load(op->insn) || (vmread(GUEST_CR4) & CR4_UMIP)))
+        guest_inject_gp0();
+    else
+        return 0;
+    return -1;
 }
 
 /* #SS(0) for stack-segment references, #GP(0) otherwise (SDM Vol 3A 6.15). */

@@ -16,7 +16,12 @@ struct guest_fault {
 
 /* The operand of the descriptor-table instruction that exited (exit
  * reason 46, or 47 when ldtr_tr), with the guest's current mode. Returns
- * 0, or -1 for a reserved encoding (vmx/dt_info.h). */
+ * 0, or -1 after injecting the fault the instruction raises before any
+ * operand access: #UD for LLDT/LTR/SLDT/STR in real-address or virtual-8086
+ * mode; #GP(0) at CPL > 0 for the loads, and for the stores with CR4.UMIP.
+ * These take priority over the exit (SDM Vol 3C 26.1.1); they are checked
+ * again so the emulation never depends on it. A reserved encoding stops
+ * the CPU with the diagnostic. */
 struct dt_operand;
 int guest_dt_operand(struct cpu *c, uint64_t qualification, bool ldtr_tr, struct dt_operand *op,
                      enum cpu_mode *mode);

@@ -126,6 +126,13 @@ static void test_ldtr_tr_memory_operand(void **state)
     assert_int_equal(op.insn, DT_SLDT);
 }
 
+static void test_loads_and_stores(void **state)
+{
+    (void)state;
+    assert_true(dt_is_load(DT_LGDT) && dt_is_load(DT_LIDT) && dt_is_load(DT_LLDT) && dt_is_load(DT_LTR));
+    assert_false(dt_is_load(DT_SGDT) || dt_is_load(DT_SIDT) || dt_is_load(DT_SLDT) || dt_is_load(DT_STR));
+}
+
 static void test_reserved_encodings(void **state)
 {
     (void)state;
@@ -145,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_sgdt_displacement_only_and_rsp_base),
         cmocka_unit_test(test_ldtr_tr_register_operand),
         cmocka_unit_test(test_ldtr_tr_memory_operand),
+        cmocka_unit_test(test_loads_and_stores),
         cmocka_unit_test(test_reserved_encodings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
