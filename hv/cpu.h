@@ -71,6 +71,14 @@ struct cpu {
     unsigned step_count;
     bool stepping;
 
+    /* IDTR and GDTR (by enum policy_table) as pinned by the table rules
+     * (hv/enforce_dt.c): a load that changes a pinned value is judged. */
+    struct dt_pin {
+        uint64_t base;
+        uint16_t limit;
+        uint8_t state;          /* enum dt_pin_state */
+    } dt_pin[2];
+
     char hypercall_buf[4096];   /* bounce buffer for HC_READ_LOG */
 
     uint64_t exit_count[EXIT_REASON_MAX];

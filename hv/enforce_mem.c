@@ -41,6 +41,11 @@ static void add_range(uint64_t gpa, uint64_t len, enum policy_action action, uin
      * on any CPU finds its range. */
     spin_lock(&prot_lock);
     unsigned n = nprot;
+    for (unsigned i = 0; i < n; i++)
+        if (prot[i].gpa == gpa && prot[i].len == len && prot[i].rule_line == line) {
+            spin_unlock(&prot_lock);
+            return;   /* a table reloaded at a place already protected */
+        }
     if (n < MAX_PROT) {
         prot[n] = (struct prot_range){ gpa, len, action, line, what };
         __atomic_store_n(&nprot, n + 1, __ATOMIC_RELEASE);
@@ -76,10 +81,9 @@ static void add_linear(uint64_t gva, uint64_t len, enum policy_action action, ui
         hv_log("policy line %u: %u page(s) of %s at %lx not mapped when armed; not protected", line, unmapped, what, gva);
 }
 
-static void arm_table(enum policy_table t, const struct policy_table_rule *r)
+void enforce_mem_protect_table(enum policy_table t, uint64_t base, uint64_t limit)
 {
-    uint64_t base = vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_BASE : GUEST_GDTR_BASE);
-    uint64_t limit = vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_LIMIT : GUEST_GDTR_LIMIT);
+    const struct policy_table_rule *r = &enforce.policy.table[t];
     const char *what = t == POLICY_TABLE_IDT ? "idt" : "gdt";
     if (!limit) {
         hv_log("policy line %u: no %s loaded when the rule armed; nothing to protect", r->line, what);
@@ -113,7 +117,8 @@ void enforce_mem_arm(struct cpu *c, enum policy_arm when)
         enum policy_arm trigger = r->arm == POLICY_ARM_ON_FIRST_WRITE ? POLICY_ARM_ON_HYPERCALL : r->arm;
         if (r->present && trigger == when && !enforce.table_armed[t]) {
             enforce.table_armed[t] = true;
-            arm_table(t, r);
+            enforce_mem_protect_table(t, vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_BASE : GUEST_GDTR_BASE),
+                                      vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_LIMIT : GUEST_GDTR_LIMIT));
         }
     }
 }
@@ -163,6 +168,25 @@ void enforce_mem_step_done(struct cpu *c)
     world_resume(c);
 }
 
+/* The policy's verdict on a write of `size` bytes at `gpa` that overlaps
+ * protected range r: emits the record; true when the write is refused. */
+static bool judge(struct cpu *c, const struct prot_range *r, uint64_t gpa, uint64_t gva, bool has_gva,
+                  uint64_t size, const struct guest_insn *gi)
+{
+    struct event e = {
+        .kind = "memory-write", .resource = r->what, .rule_line = r->rule_line, .gpa = gpa, .has_gpa = true,
+        .gva = gva, .has_gva = has_gva, .access = "write", .size = (unsigned)size,
+    };
+    enforce_event_init(c, &e, gi);
+    return enforce_verdict(r->action, &e);
+}
+
+bool enforce_mem_emulated_write(struct cpu *c, uint64_t gpa, uint64_t gva, uint64_t len)
+{
+    const struct prot_range *r = find(gpa, len, false);
+    return !r || !judge(c, r, gpa, gva, true, len, NULL);
+}
+
 bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
 {
     if (!find(gpa, 1, true))
@@ -182,13 +206,7 @@ bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
         single_step(c, ALIGN_DOWN(gpa, PAGE));
         return true;
     }
-    struct event e = {
-        .kind = "memory-write", .resource = r->what, .rule_line = r->rule_line, .gpa = gpa, .has_gpa = true,
-        .gva = vmread(GUEST_LINEAR_ADDRESS), .has_gva = !!(q & EPT_QUAL_LINEAR_VALID), .access = "write",
-        .size = (unsigned)size,
-    };
-    enforce_event_init(c, &e, &gi);
-    if (!enforce_verdict(r->action, &e))
+    if (!judge(c, r, gpa, vmread(GUEST_LINEAR_ADDRESS), q & EPT_QUAL_LINEAR_VALID, size, &gi))
         single_step(c, ALIGN_DOWN(gpa, PAGE));
     else if (decoded)
         guest_advance_rip(gi.insn.length);

@@ -11,6 +11,13 @@ void enforce_mem_arm(struct cpu *c, enum policy_arm when);
  * that page (an unexpected violation); otherwise the write was judged and
  * either skipped or let through one instruction (monitor trap flag). */
 bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t qualification);
+/* A write the hypervisor performs for an emulated instruction (SGDT, the
+ * busy bit of LTR) to a page EPT write-protects: judged like the
+ * processor's own write. Returns true when it may be written. */
+bool enforce_mem_emulated_write(struct cpu *c, uint64_t gpa, uint64_t gva, uint64_t len);
+/* Write-protect the descriptor table at linear base..base+limit under its
+ * table rule (arming, or a table moved by an allowed LIDT/LGDT). */
+void enforce_mem_protect_table(enum policy_table t, uint64_t base, uint64_t limit);
 /* The single-stepped write completed: write-protect its page again. */
 void enforce_mem_step_done(struct cpu *c);
 

@@ -65,6 +65,8 @@ static size_t format(const struct event *e, uint64_t seq, char *buf, size_t size
         ADD(",\"access\":\"%s\"", e->access);
     if (e->has_value)
         ADD(",\"value\":\"0x%lx\"", e->value);
+    if (e->has_limit)
+        ADD(",\"limit\":\"0x%lx\"", e->limit);
     if (e->size)
         ADD(",\"size\":%u", e->size);
     ADD(",\"rip\":\"0x%lx\",\"cpl\":%u,\"action\":\"%s\"", e->rip, e->cpl, e->action);

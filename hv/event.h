@@ -18,6 +18,8 @@ struct event {
     const char *access;     /* "read", "write", "fetch", ... */
     uint64_t value;         /* attempted value, when has_value */
     bool has_value;
+    uint64_t limit;         /* attempted descriptor-table limit, when has_limit */
+    bool has_limit;
     unsigned size;          /* bytes written/read, 0 = unknown */
     uint64_t rip;
     unsigned cpl;

@@ -30,8 +30,10 @@ enum policy_table { POLICY_TABLE_IDT, POLICY_TABLE_GDT, POLICY_TABLE_COUNT };
 
 /* Every rule records the 1-based line it came from, so that violation
  * records can cite "<source>:<line>". `arm` is the effective arming mode:
- * the rule's own arm= option, else the global default; memory and table
- * rules never hold ON_FIRST_WRITE (it is stored as ON_HYPERCALL). */
+ * the rule's own arm= option, else the global default; memory rules never
+ * hold ON_FIRST_WRITE (it is stored as ON_HYPERCALL). A table rule with
+ * ON_FIRST_WRITE protects the table's contents from HC_ARM and pins each
+ * CPU's IDTR/GDTR at its first LIDT/LGDT with paging on. */
 struct policy_mem_rule {
     enum policy_mem_kind kind;
     enum policy_action action;

@@ -90,8 +90,9 @@ static int parse_value(struct pctx *c, struct rule *r, unsigned allowed)
     return 0;
 }
 
-/* The first write to memory or to a descriptor table cannot be told apart
- * from the kernel initializing it, so on-first-write waits for HC_ARM. */
+/* The first write to memory cannot be told apart from the kernel
+ * initializing it, so on-first-write waits for HC_ARM. (A table rule keeps
+ * on-first-write: its register pins at the first load with paging on.) */
 static enum policy_arm mem_arm(enum policy_arm arm)
 {
     return arm == POLICY_ARM_ON_FIRST_WRITE ? POLICY_ARM_ON_HYPERCALL : arm;
@@ -190,7 +191,7 @@ int policy_parse_tables(struct pctx *c)
     if (t->present)
         return plex_error(&c->lx, kpos, "duplicate rule for %s (first on line %u)",
                           table_list[k], t->line);
-    *t = (struct policy_table_rule){true, r.action, mem_arm(r.arm), c->lx.line};
+    *t = (struct policy_table_rule){true, r.action, r.arm, c->lx.line};
     return 0;
 }
 

@@ -111,6 +111,8 @@ struct __attribute__((packed)) desc_ptr {
 #define CR0_CD (1ull << 30)
 #define CR0_PG (1ull << 31)
 #define CR4_PAE (1ull << 5)
+#define CR4_UMIP (1ull << 11)
+#define CR4_LA57 (1ull << 12)
 #define CR4_VMXE (1ull << 13)
 #define CR4_OSXSAVE (1ull << 18)
 #define EFER_SCE (1ull << 0)
@@ -120,5 +122,7 @@ struct __attribute__((packed)) desc_ptr {
 #define RFLAGS_FIXED (1ull << 1)
 #define RFLAGS_CF (1ull << 0)
 #define RFLAGS_ZF (1ull << 6)
+#define RFLAGS_VM (1ull << 17)
+#define RFLAGS_AC (1ull << 18)
 
 #endif

@@ -55,6 +55,8 @@ const char *vmx_check_support(void)
         return "no EPT: secondary control 'enable EPT' not allowed";
     if (!allowed1(c->procbased2, SECONDARY_UNRESTRICTED_GUEST))
         return "no unrestricted guest: secondary control not allowed";
+    if (!allowed1(c->procbased2, SECONDARY_DESCRIPTOR_TABLE_EXITING))
+        return "no descriptor-table exiting: secondary control not allowed (needed by the table rules)";
     if (!allowed1(c->procbased, CPU_USE_MSR_BITMAPS | CPU_USE_IO_BITMAPS))
         return "no MSR or I/O bitmaps";
     c->ept_vpid = rdmsr(MSR_IA32_VMX_EPT_VPID_CAP);

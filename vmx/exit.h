@@ -38,5 +38,7 @@ void exit_sipi(struct cpu *c, uint64_t q);
 
 /* Entry path: deliver a pending guest NMI or open an NMI window. */
 void nmi_prepare_entry(struct cpu *c);
+void exit_gdtr_idtr(struct cpu *c, uint64_t q);
+void exit_ldtr_tr(struct cpu *c, uint64_t q);
 
 #endif

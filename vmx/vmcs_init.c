@@ -66,11 +66,15 @@ static const char *init_controls(struct cpu *c, uint64_t eptp)
     /* EPT + unrestricted guest (Multiboot starts the guest with paging off);
      * VPID avoids TLB flushes on every transition; RDTSCP, INVPCID and
      * XSAVES are enabled when offered so the guest does not get #UD for
-     * instructions its CPUID advertises; WBINVD exits so it is handled. */
+     * instructions its CPUID advertises; WBINVD exits so it is handled.
+     * Descriptor-table exiting (SDM 25.6.2 Table 25-7, bit 2) makes
+     * LGDT/LIDT/LLDT/LTR and their stores exit: the table rules need it;
+     * those instructions are rare, so it is always on. */
     uint32_t want2 = SECONDARY_ENABLE_EPT | SECONDARY_UNRESTRICTED_GUEST | SECONDARY_ENABLE_RDTSCP |
                      SECONDARY_ENABLE_INVPCID | SECONDARY_ENABLE_XSAVES_XRSTORS | SECONDARY_WBINVD_EXITING |
-                     (k->has_vpid ? SECONDARY_ENABLE_VPID : 0);
-    if (!vmx_adjust_controls(k->procbased2, want2, SECONDARY_ENABLE_EPT | SECONDARY_UNRESTRICTED_GUEST, &cpu2))
+                     SECONDARY_DESCRIPTOR_TABLE_EXITING | (k->has_vpid ? SECONDARY_ENABLE_VPID : 0);
+    uint32_t need2 = SECONDARY_ENABLE_EPT | SECONDARY_UNRESTRICTED_GUEST | SECONDARY_DESCRIPTOR_TABLE_EXITING;
+    if (!vmx_adjust_controls(k->procbased2, want2, need2, &cpu2))
         return "secondary processor-based controls";
     /* EFER and PAT are switched by the CPU on every transition. */
     uint32_t efer_pat_exit = EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER | EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT;

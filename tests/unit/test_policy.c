@@ -126,7 +126,8 @@ static void test_test_policy(void **state)
     assert_true(pol.table[POLICY_TABLE_IDT].present);
     assert_int_equal(pol.table[POLICY_TABLE_IDT].arm, POLICY_ARM_AT_LAUNCH);
     assert_int_equal(pol.table[POLICY_TABLE_GDT].action, POLICY_LOG);
-    assert_int_equal(pol.table[POLICY_TABLE_GDT].arm, POLICY_ARM_ON_HYPERCALL);
+    assert_int_equal(pol.table[POLICY_TABLE_GDT].arm, POLICY_ARM_ON_FIRST_WRITE); /* tables keep it */
+    assert_int_equal(pol.mem[0].arm, POLICY_ARM_ON_HYPERCALL);                  /* memory does not */
     assert_int_equal(pol.msr[0].arm, POLICY_ARM_ON_FIRST_WRITE);
     assert_int_equal(pol.msr_count, 8);
     assert_int_equal(pol.msr[0].on_deny, POLICY_ON_DENY_DROP);
