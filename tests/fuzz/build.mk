@@ -25,3 +25,6 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libbulwark-fuzz.a $(ZYDIS_HOS
 
 fuzz: $(FUZZ_BINS)
 	@bash scripts/run-fuzz.sh $(FUZZ_SECONDS)
+
+# make test's fuzz stage runs every harness: build them first.
+test: $(FUZZ_BINS)

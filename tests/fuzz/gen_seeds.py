@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Write seed inputs for the fuzz harnesses: OUT/multiboot2/*.bin
-(Multiboot2 info structures) and OUT/guest_loader/*.bin (Multiboot1 kernel
-images: ELF32, ELF64 higher half, a.out kludge)."""
+(Multiboot2 info structures), OUT/guest_loader/*.bin (Multiboot1 kernel
+images: ELF32, ELF64 higher half, a.out kludge) and OUT/acpi/*.bin (physical
+memory images holding an RSDP, RSDT/XSDT and MADT)."""
 import os
 import struct
 import sys
@@ -77,9 +78,63 @@ def loader_seeds():
     }
 
 
+def checksum_fix(data, at):
+    """Sets byte `at` so that all bytes of data sum to zero (mod 256)."""
+    data[at] = 0
+    data[at] = -sum(data) & 0xFF
+    return data
+
+
+def sdt(sig, body):
+    """ACPI 6.5 section 5.2.6 table header followed by body."""
+    hdr = struct.pack("<4sIBB6s8sI4sI", sig, 36 + len(body), 1, 0, b"BULWRK",
+                      b"FUZZSEED", 1, b"BWRK", 1)
+    return bytes(checksum_fix(bytearray(hdr + body), 9))
+
+
+def rsdp(revision, rsdt, xsdt):
+    """ACPI 6.5 section 5.2.5.3: 20 bytes (revision 0) or 36."""
+    r = bytearray(struct.pack("<8sB6sBI", b"RSD PTR ", 0, b"BULWRK", revision, rsdt))
+    checksum_fix(r, 8)
+    if revision >= 2:
+        r += struct.pack("<IQB3x", 36, xsdt, 0)
+        checksum_fix(r, 32)
+    return bytes(r)
+
+
+def madt():
+    """Section 5.2.12: two local APICs, an I/O APIC, an override, x2APIC."""
+    entries = (struct.pack("<BBBBI", 0, 8, 1, 0, 1) + struct.pack("<BBBBI", 0, 8, 2, 1, 1) +
+               struct.pack("<BBBBII", 1, 12, 2, 0, 0xFEC00000, 0) +
+               struct.pack("<BBHQ", 5, 12, 0, 0xFEE00000) +
+               struct.pack("<BBHIII", 9, 16, 0, 0x100, 1, 3))
+    return sdt(b"APIC", struct.pack("<II", 0xFEE00000, 1) + entries)
+
+
+def image(parts, size):
+    img = bytearray(size)
+    for at, data in parts:
+        img[at:at + len(data)] = data
+    return bytes(img)
+
+
+def acpi_seeds():
+    """Images at physical 0: RSDP at 0, RSDT at 0x40, XSDT at 0x80, MADT at 0x100;
+    the EBDA seed has no RSDP at 0 but one in the EBDA (segment 0x50 at 0x40E)."""
+    tables = [(0x40, sdt(b"RSDT", struct.pack("<I", 0x100))),
+              (0x80, sdt(b"XSDT", struct.pack("<Q", 0x100))), (0x100, madt())]
+    return {
+        "rsdt": image([(0, rsdp(0, 0x40, 0))] + tables, 0x200),
+        "xsdt": image([(0, rsdp(2, 0x40, 0x80))] + tables, 0x200),
+        "ebda": image([(0x40E, struct.pack("<H", 0x50)), (0x500, rsdp(2, 0x40, 0x80))] + tables,
+                      0x900),
+    }
+
+
 def main():
     out = sys.argv[1]
-    for name, seeds in (("multiboot2", mb2_seeds()), ("guest_loader", loader_seeds())):
+    for name, seeds in (("multiboot2", mb2_seeds()), ("guest_loader", loader_seeds()),
+                        ("acpi", acpi_seeds())):
         os.makedirs(os.path.join(out, name), exist_ok=True)
         for seed, data in seeds.items():
             with open(os.path.join(out, name, seed + ".bin"), "wb") as f:

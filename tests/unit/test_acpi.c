@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "hv/acpi.h"
@@ -45,12 +46,14 @@ static int setup(void **state)
     memset(mem, 0, sizeof(mem));
     unmapped = UINT64_MAX;
     map_calls = 0;
+    alarm(10); /* a parser loop that never ends kills the program */
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
+    alarm(0);
     while (copies) {
         struct copy *c = copies;
         copies = c->next;
@@ -401,15 +404,13 @@ static void test_truncated_tables(void **state)
     t_place(&t, MADT);
     expect_failure(r, len, "MADT local APIC address override too short");
 
-    /* RSDT with a partial trailing entry: the whole entries still count */
-    madt_four(MADT);
+    /* RSDT with a partial trailing entry: ignored, never read */
+    other_place(0x5000);
     t_init(&t, "RSDT");
-    t_u32(&t, MADT);
-    t_bytes(&t, "\x00\x10", 2);
+    t_u32(&t, 0x5000);
+    t_bytes(&t, "\x00\x30", 2);
     t_place(&t, RSDT);
-    const char *err;
-    assert_int_equal(find(r, len, &err), 0);
-    assert_int_equal(cpus.count, 4);
+    expect_failure(r, len, "no MADT");
 }
 
 static void test_zero_length_entry(void **state)
