@@ -75,9 +75,9 @@ void ap_entry(void)
     gdt_install();
     lapic_enable();
     c->ticks = 0;
-    atomic_inc(&c->boots);
+    uint32_t boot = atomic_inc(&c->boots);
     ap_fn[cpu](cpu);
-    atomic_inc(&c->done);
+    c->done = boot;
     for (;;)
         asm volatile("cli; hlt");
 }

@@ -29,7 +29,7 @@ unsigned madt_apic_ids(uint32_t *ids, unsigned max);
 struct cpu_info {
     uint32_t apic_id;
     volatile uint32_t boots;       /* times the CPU came through the trampoline */
-    volatile uint32_t done;        /* times its function returned */
+    volatile uint32_t done;        /* the start whose function returned last */
     volatile uint32_t ticks;       /* local APIC timer interrupts since its last start */
     uint32_t entry_cr0, entry_cr4; /* as its last start left the trampoline */
 };
