@@ -1,6 +1,7 @@
 #include "hv/run_end.h"
 #include "hv/cpu.h"
 #include "hv/event.h"
+#include "hv/guest_ept.h"
 #include "hv/idt.h"
 #include "hv/log.h"
 #include "vmx/diag.h"
@@ -8,6 +9,8 @@
 static void exit_summary(void)
 {
     event_flush_suppressed();
+    hv_log("EPT at exit: %lu table pages, %lu 1G and %lu 2M pages split since boot",
+           guest_ept.table_pages, guest_ept.splits_1g, guest_ept.splits_2m);
     for (unsigned i = 0; i < MAX_CPUS; i++) {
         const struct cpu *c = &cpus[i];
         if (!c->launched)

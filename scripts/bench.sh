@@ -1,48 +1,87 @@
 #!/usr/bin/env bash
 # `make bench`: boot the bench kernel bare and under Bulwark in the same Bochs
-# configuration (in parallel) and print ticks per round trip side by side, plus the
-# hypervisor's own figures from its transcript. TSC ticks = emulated instructions.
+# configuration (two at a time) and print ticks per operation side by side, plus the
+# hypervisor's own figures from its transcripts. TSC ticks = emulated instructions.
+#   bench-bare, bench-hv      micro-benchmarks; hv with guest-tests/bench/policy
+#   benign-bare, benign-hv    the kernel-like workload ("benign"); hv with policies/strict.policy
 # Environment: CPUS (1), MEM (128 MiB), TIMEOUT (120 s).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 kernel=build/guests/bench.elf
 [ -f "$kernel" ] || { echo "bench: $kernel missing (make guests)" >&2; exit 1; }
 
-for mode in bare hv; do
-  out=build/runs/bench-$mode
+# start RUN MODE [mkiso options...]: boot in the background into build/runs/RUN
+start() {
+  local out=build/runs/$1 mode=$2
+  shift 2
   rm -rf "$out" && mkdir -p "$out"
-  if [ $mode = hv ] && [ ! -f build/bulwark.elf ]; then
-    echo "bench: build/bulwark.elf missing; hypervisor column is n/a" >&2; continue
+  if [ "$mode" = hv ]; then
+    [ -f build/bulwark.elf ] || { echo "bench: build/bulwark.elf missing; $out is n/a" >&2; return; }
+    set -- --hv build/bulwark.elf "$@"
+  else
+    set -- --bare "$@"
   fi
-  if [ $mode = bare ]; then iso_flags=(--bare); else iso_flags=(--hv build/bulwark.elf); fi
-  bash scripts/mkiso.sh "$out/boot.iso" "$kernel" "${iso_flags[@]}" || exit 1
+  bash scripts/mkiso.sh "$out/boot.iso" "$kernel" "$@" || exit 1
   bash scripts/bochs-run.sh "$out/boot.iso" "$out" "${CPUS:-1}" "${MEM:-128}" \
-    "${TIMEOUT:-120}" $mode 2>"$out/run.log" &
-done
+    "${TIMEOUT:-120}" "$mode" 2>"$out/run.log" &
+}
+start bench-bare bare
+start bench-hv hv --policy guest-tests/bench/policy
+wait
+start benign-bare bare --args benign
+start benign-hv hv --args benign --policy policies/strict.policy
 wait
 
-# figure MODE WHAT -> ticks from "bench WHAT ticks=N", or n/a
-figure() {
-  local v
-  v=$(grep -aoE "^bench $2 ticks=[0-9]+" "build/runs/bench-$1/serial.log" 2>/dev/null |
-      tail -n 1 | cut -d= -f2)
-  echo "${v:-n/a}"
-}
-ratio() { [[ $1 =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ && $1 -gt 0 ]] && awk "BEGIN{printf \"%.2fx\", $2/$1}" || echo n/a; }
-# hv_line REGEX -> the matching part of the last such hypervisor line, or n/a
-hv_line() {
-  local v
-  v=$(grep -aoE "$1" build/runs/bench-hv/serial.log 2>/dev/null | tail -n 1 | tr -d '\r')
-  echo "${v:-n/a}"
-}
+# last RUN REGEX -> the last match in RUN's transcript, or nothing
+last() { grep -aoE "$2" "build/runs/$1/serial.log" 2>/dev/null | tail -n 1 | tr -d '\r'; }
+# figure RUN WHAT -> ticks from "bench WHAT ticks=N", or n/a
+figure() { local v; v=$(last "$1" "^bench $2 ticks=[0-9]+" | cut -d= -f2); echo "${v:-n/a}"; }
+num() { [[ $1 =~ ^[0-9]+$ ]]; }
+ratio() { num "$1" && num "$2" && [ "$1" -gt 0 ] && awk "BEGIN{printf \"%.2fx\", $2/$1}" || echo n/a; }
+row() { printf '%-44s %12s %12s %9s\n' "$1" "$2" "$3" "$4"; }
 
-printf '%-26s %12s %12s %9s\n' "TSC ticks" bare bulwark ratio
-for what in cpuid wrmsr vmcall compute; do
-  b=$(figure bare $what) h=$(figure hv $what) label="$what (per round trip)"
-  [ $what = compute ] && label="compute loop (total)"
-  printf '%-26s %12s %12s %9s\n' "$label" "$b" "$h" "$(ratio "$b" "$h")"
-done
-echo "hypervisor reserved memory: $(hv_line 'reserved memory.*KiB' | sed 's/^reserved memory *:* *//')"
-echo "hypervisor EPT table pages: $(hv_line '[0-9]+ table pages' | awk '{print $1}')"
-echo "transcripts: build/runs/bench-bare/serial.log build/runs/bench-hv/serial.log"
-[ "$(figure bare compute)" != n/a ] && [ "$(figure hv compute)" != n/a ]
+row "TSC ticks (per operation unless total)" bare bulwark ratio
+while IFS=: read -r what label; do
+  b=$(figure bench-bare "$what") h=$(figure bench-hv "$what")
+  row "$label" "$b" "$h" "$(ratio "$b" "$h")"
+done <<'EOF'
+cpuid:CPUID
+wrmsr:WRMSR, guarded MSR not yet armed
+vmcall:VMCALL (PING)
+msr-deny-logged:WRMSR to armed MSR, denied, record printed
+msr-deny:WRMSR to armed MSR, denied, record suppressed
+mem-deny-logged:protected write denied, record printed
+mem-deny:protected write denied, record suppressed
+mem-neighbour-first:write beside protected bytes, first
+mem-neighbour:write beside protected bytes, mean of 2000
+compute:compute loop (total)
+EOF
+b=$(figure benign-bare benign) h=$(figure benign-hv benign)
+row "benign workload, strict policy (total)" "$b" "$h" "$(ratio "$b" "$h")"
+
+echo "protected write after 2001 neighbour writes (bulwark): $(last bench-hv 'after neighbour writes: [a-z]+' | sed 's/.*: //')"
+echo
+# splits RUN -> "N (table pages B at boot, E at exit)" from the EPT lines
+splits() {
+  local boot end
+  boot=$(last "$1" 'EPT: identity map.*table pages' | grep -oE '[0-9]+ table pages' | cut -d' ' -f1)
+  end=$(last "$1" 'EPT at exit: .*')
+  [ -n "$end" ] || { echo "n/a (no 'EPT at exit' line)"; return; }
+  echo "$(grep -oE '[0-9]+ 2M' <<<"$end" | cut -d' ' -f1) (EPT table pages: ${boot:-?} at boot," \
+    "$(grep -oE '[0-9]+ table pages' <<<"$end" | cut -d' ' -f1) at exit)"
+}
+echo "hypervisor reserved memory: $(last bench-hv 'reserved memory.*KiB' | grep -oE '[0-9]+ KiB$')"
+echo "2 MiB pages split, bench policy: $(splits bench-hv)"
+echo "2 MiB pages split, strict policy: $(splits benign-hv)"
+exits=$(last benign-hv 'intercepted [0-9]+ exits' | grep -oE '[0-9]+')
+if num "${exits:-}" && num "$h"; then
+  echo "benign workload under strict policy: $exits exits in $h instructions =" \
+    "$(awk "BEGIN{printf \"%.2f\", $exits * 1e6 / $h}") exits per million instructions"
+  echo "  by reason:$(sed -n '/intercepted [0-9]* exits/,/RESULT/p' build/runs/benign-hv/serial.log |
+    grep -aE '^bulwark:   ' | tr -d '\r' | sed -E 's/^bulwark: +//; s/ {2,}/ /' | paste -sd, | sed 's/,/, /g; s/^/ /')"
+  echo "  violation records: $(grep -acE '"action":"(deny|log)"' build/runs/benign-hv/serial.log)"
+else
+  echo "benign workload under strict policy: n/a"
+fi
+echo "transcripts: build/runs/{bench,benign}-{bare,hv}/serial.log"
+[ "$(figure bench-bare compute)" != n/a ] && [ "$(figure bench-hv compute)" != n/a ] && num "$h"
