@@ -45,8 +45,7 @@ struct cpu {
     volatile uint64_t ept_gen;  /* EPT generation whose INVEPT this CPU has done */
     bool guest_nmi_pending;     /* an NMI for the guest, injected when it can take it */
     volatile int boot_state;    /* AP bring-up progress (hv/smp.c) */
-    bool sipi_fresh;            /* started by SIPI at sipi_base, no exit since (vmx/exit_init_sipi.c) */
-    uint64_t sipi_base;
+    volatile bool init_pending; /* the guest sent this CPU an INIT (hv/guest_ipi.c) */
 
     /* Register rules armed on this CPU, bit i = rule i (hv/enforce_regs.c):
      * LSTAR, CR pins and friends are per-CPU registers. */

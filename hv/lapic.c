@@ -5,10 +5,6 @@
 #include "hv/mm.h"
 #include "hv/x86.h"
 
-#define MSR_IA32_APIC_BASE 0x1B
-#define APIC_BASE_EXTD     (1ull << 10)   /* x2APIC mode */
-#define APIC_BASE_EN       (1ull << 11)
-#define APIC_BASE_ADDR     0xFFFFFF000ull
 #define XAPIC_ID           0x20
 #define XAPIC_ICR_LOW      0x300
 #define XAPIC_ICR_HIGH     0x310

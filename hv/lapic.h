@@ -6,6 +6,12 @@
 
 #include "hv/lib.h"
 
+/* IA32_APIC_BASE fields (SDM Vol 3A 11.4.4, 11.12.1) */
+#define APIC_BASE_BSP    (1ull << 8)
+#define APIC_BASE_EXTD   (1ull << 10)   /* x2APIC mode */
+#define APIC_BASE_EN     (1ull << 11)
+#define APIC_BASE_ADDR   0xFFFFFF000ull
+
 /* ICR delivery modes (SDM Vol 3A 11.6.1, Figure 11-12) */
 #define ICR_NMI          (4u << 8)
 #define ICR_INIT         (5u << 8)

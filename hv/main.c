@@ -9,6 +9,8 @@
 #include "hv/cpu.h"
 #include "hv/enforce.h"
 #include "hv/gdt.h"
+#include "hv/guest_ipi.h"
+#include "hv/lapic.h"
 #include "hv/guest_loader.h"
 #include "hv/guest_ept.h"
 #include "hv/guest_mem.h"
@@ -205,6 +207,7 @@ void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base)
     if (bad)
         run_end_failure("VMX setup on cpu 0: %s", bad);
     invept_all_context();
+    guest_ipi_init(rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR);
     enforce_launch(bsp);
     smp_start_aps(&boot_info);
     hv_log("page pool: %u of %u pages used", page_pool_used(), page_pool_total());

@@ -40,7 +40,7 @@ static bool owned_by_other(const struct cpu *c)
     return owner >= 0 && owner != (int)c->index;
 }
 
-static void kick(struct cpu *c)
+void cpu_kick(struct cpu *c)
 {
     __atomic_store_n(&c->kicked, true, __ATOMIC_SEQ_CST);
     if (!lapic_send(c->apic_id, ICR_NMI))
@@ -54,7 +54,7 @@ static void wait_others(struct cpu *me, bool (*done)(const struct cpu *, uint64_
 {
     for (unsigned i = 0; i < cpu_count; i++)
         if (&cpus[i] != me && !done(&cpus[i], arg))
-            kick(&cpus[i]);
+            cpu_kick(&cpus[i]);
     for (unsigned i = 0; i < cpu_count; i++) {
         struct cpu *c = &cpus[i];
         uint64_t start = rdtsc();

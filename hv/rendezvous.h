@@ -16,6 +16,9 @@ void ept_shootdown(struct cpu *me);
 void world_stop(struct cpu *me);
 void world_resume(struct cpu *me);
 
+/* Send c an NMI so it leaves guest mode (and its next entry looks at its
+ * flags); the NMI is marked as the hypervisor's, not forwarded. */
+void cpu_kick(struct cpu *c);
 /* Exit path: this CPU has left guest mode. */
 void cpu_left_guest(struct cpu *c);
 /* Entry path, last step before VMLAUNCH/VMRESUME: wait while another CPU

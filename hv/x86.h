@@ -71,6 +71,7 @@ struct __attribute__((packed)) desc_ptr {
 };
 
 /* Architectural MSRs (SDM Vol 4, table 2-2). */
+#define MSR_IA32_APIC_BASE         0x01B
 #define MSR_IA32_FEATURE_CONTROL   0x03A
 #define MSR_IA32_SYSENTER_CS       0x174
 #define MSR_IA32_SYSENTER_ESP      0x175

@@ -36,6 +36,11 @@ void exit_nmi_window(struct cpu *c, uint64_t q);
 void exit_init(struct cpu *c, uint64_t q);
 void exit_sipi(struct cpu *c, uint64_t q);
 
+/* What INIT does to this CPU: reset; the BSP then runs from the reset
+ * vector, an AP waits for SIPI (SDM Vol 3A 10.1.1). */
+void guest_init_signal(struct cpu *c);
+/* Unblock NMIs in root mode with an IRET to the next instruction. */
+void host_nmi_unblock(void);
 /* Entry path: deliver a pending guest NMI or open an NMI window. */
 void nmi_prepare_entry(struct cpu *c);
 void exit_gdtr_idtr(struct cpu *c, uint64_t q);

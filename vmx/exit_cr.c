@@ -8,13 +8,9 @@
 #include "vmx/diag.h"
 #include "vmx/exit.h"
 #include "vmx/guest_cr.h"
+#include "vmx/guest_operand.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
-
-static uint64_t read_gpr(struct cpu *c, unsigned n)
-{
-    return n == REG_RSP ? vmread(GUEST_RSP) : c->regs.gpr[n];
-}
 
 static void write_cr(struct cpu *c, unsigned cr, uint64_t value)
 {
@@ -37,7 +33,7 @@ void exit_cr_access(struct cpu *c, uint64_t q)
     case CR_ACCESS_MOV_TO_CR:
         if (cr != 0 && cr != 4)
             vmx_unexpected_exit(c, "MOV to a control register Bulwark does not intercept");
-        write_cr(c, cr, read_gpr(c, CR_QUAL_GPR(q)));
+        write_cr(c, cr, guest_gpr(c, CR_QUAL_GPR(q)));
         break;
     case CR_ACCESS_LMSW:
         /* LMSW loads CR0[3:0] but can set, never clear, PE (SDM Vol 2A LMSW). */

@@ -60,6 +60,16 @@ static void reinject_interrupted_event(void)
         vmwrite(VM_ENTRY_INSTRUCTION_LEN, vmread(VM_EXIT_INSTRUCTION_LEN));
 }
 
+/* Blocking by SMI exists only in SMM, where Bulwark never runs the guest.
+ * Bochs 2.7 reports it on every exit of a CPU started by a SIPI that
+ * exited (it leaves SMIs masked), and VM entry then fails (26.3.1.5). */
+static void clear_smi_blocking(void)
+{
+    uint64_t intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
+    if (intr & INTERRUPTIBILITY_SMI)
+        vmwrite(GUEST_INTERRUPTIBILITY_INFO, intr & ~(uint64_t)INTERRUPTIBILITY_SMI);
+}
+
 void vmx_exit_handler(struct guest_regs *regs);
 void vmx_exit_handler(struct guest_regs *regs)
 {
@@ -74,6 +84,7 @@ void vmx_exit_handler(struct guest_regs *regs)
     if (!h)
         vmx_unexpected_exit(c, "no handler for this exit reason");
     c->exit_count[basic]++;
+    clear_smi_blocking();
     reinject_interrupted_event();
     h(c, vmread(EXIT_QUALIFICATION));
 }
@@ -83,6 +94,8 @@ int vmx_prepare_entry(struct guest_regs *regs);
 int vmx_prepare_entry(struct guest_regs *regs)
 {
     struct cpu *c = cpu_from_regs(regs);
+    if (__atomic_exchange_n(&c->init_pending, false, __ATOMIC_SEQ_CST))
+        guest_init_signal(c);
     nmi_prepare_entry(c);
     cpu_enter_guest(c);
     if (c->launched)

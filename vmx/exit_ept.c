@@ -7,6 +7,7 @@
 #include "hv/enforce.h"
 #include "hv/enforce_mem.h"
 #include "hv/event.h"
+#include "hv/guest_ipi.h"
 #include "hv/log.h"
 #include "hv/mm.h"
 #include "vmx/diag.h"
@@ -25,7 +26,7 @@ void exit_ept_violation(struct cpu *c, uint64_t q)
     uint64_t gpa = vmread(GUEST_PHYSICAL_ADDRESS);
     uint64_t hv = hv_reserved_base();
     if (gpa - hv >= hv_reserved_size()) {
-        if ((q & EPT_QUAL_WRITE) && enforce_mem_write(c, gpa, q))
+        if ((q & EPT_QUAL_WRITE) && (guest_ipi_apic_write(c, gpa) || enforce_mem_write(c, gpa, q)))
             return;
         vmx_unexpected_exit(c, "EPT violation outside any protected range");
     }

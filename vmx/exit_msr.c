@@ -4,6 +4,7 @@
  * them first), and any MSR outside the bitmap's two ranges (always exits,
  * SDM 25.6.9). Values are checked before they reach hardware. */
 #include "hv/enforce.h"
+#include "hv/guest_ipi.h"
 #include "hv/safe_msr.h"
 #include "hv/x86.h"
 #include "vmx/exit.h"
@@ -121,6 +122,10 @@ void exit_msr_write(struct cpu *c, uint64_t q)
             guest_inject_gp0();
         else
             guest_skip_instruction();   /* dropped: the write silently does nothing */
+        return;
+    }
+    if (msr == MSR_X2APIC_ICR && guest_ipi_intercept(c, (uint32_t)v, (uint32_t)(v >> 32), true)) {
+        guest_skip_instruction();
         return;
     }
     if (!msr_write(msr, v)) {

@@ -2,14 +2,33 @@
  * mode (hv/rendezvous.c); with virtual NMIs the guest's own NMIs are then
  * delivered by injection, respecting the guest's NMI blocking (SDM 25.3,
  * 26.6.1.2). An NMI that finds the CPU in root mode arrives through the
- * host IDT (vector 2) and is handled the same way. An NMI exit leaves NMIs
- * blocked in root mode, but with virtual NMIs the next VM entry unblocks
- * them (SDM 26.6.1): a second kick waits at most until then. */
+ * host IDT (vector 2) and is handled the same way. */
 #include "hv/rendezvous.h"
+#include "hv/idt.h"
 #include "vmx/diag.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
+
+/* IRET unblocks NMIs (SDM Vol 3A 6.7.1); this one returns to the next
+ * instruction. After an NMI exit NMIs stay blocked in root mode until an
+ * IRET (or the next entry); Bochs 2.7 also leaves them masked after a SIPI
+ * that caused a VM exit, and there only an IRET in root mode unmasks them. */
+void host_nmi_unblock(void)
+{
+    __asm__ volatile("mov %%rsp, %%rax\n\t"
+                     "pushq %0\n\t"
+                     "pushq %%rax\n\t"
+                     "pushfq\n\t"
+                     "pushq %1\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "iretq\n"
+                     "1:"
+                     :
+                     : "i"(HOST_DATA_SEL), "i"(HOST_CODE_SEL)
+                     : "rax", "memory", "cc");
+}
 
 static void set_nmi_window(bool on)
 {
@@ -36,6 +55,7 @@ void exit_exception_nmi(struct cpu *c, uint64_t q)
     uint32_t info = (uint32_t)vmread(VM_EXIT_INTR_INFO);
     if (INTR_INFO_TYPE(info) != INTR_TYPE_NMI)
         vmx_unexpected_exit(c, "exception exit with an empty exception bitmap");
+    host_nmi_unblock();
     if (cpu_nmi(c))
         c->guest_nmi_pending = true;
 }

@@ -32,6 +32,19 @@ void guest_set_gpr(struct cpu *c, unsigned n, uint64_t v)
         c->regs.gpr[n] = v;
 }
 
+int guest_store_value(struct cpu *c, const struct insn *insn, uint64_t *value)
+{
+    uint64_t v;
+    if (insn->src_kind == INSN_SRC_REG && insn->src_reg < 16)
+        v = guest_gpr(c, insn->src_reg) >> (insn->src_reg_high8 ? 8 : 0);
+    else if (insn->src_kind == INSN_SRC_IMM)
+        v = insn->imm;
+    else
+        return -1;
+    *value = insn->src_size >= 8 ? v : v & ((1ull << (8 * insn->src_size)) - 1);
+    return 0;
+}
+
 int guest_dt_operand(struct cpu *c, uint64_t qualification, bool ldtr_tr, struct dt_operand *op,
                      enum cpu_mode *mode)
 {

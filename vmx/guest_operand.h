@@ -28,6 +28,10 @@ int guest_dt_operand(struct cpu *c, uint64_t qualification, bool ldtr_tr, struct
 /* General-purpose register n of the guest (RSP from the VMCS). */
 uint64_t guest_gpr(struct cpu *c, unsigned n);
 void guest_set_gpr(struct cpu *c, unsigned n, uint64_t v);
+/* The value a decoded store writes: its register (AH..BH included) or
+ * immediate source, cut to the source size. Returns 0, or -1 when the
+ * source is neither. */
+int guest_store_value(struct cpu *c, const struct insn *insn, uint64_t *value);
 
 /* Linear address of `size` bytes at `offset` in segment `seg` (encoding
  * order, ES..GS) for a read or a write, with the segment checks of SDM

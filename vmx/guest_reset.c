@@ -57,10 +57,6 @@ void guest_reset_sipi(struct cpu *c, uint8_t vector)
     set_segment(SEG_CS, (uint16_t)(vector << 8), (uint64_t)vector << 12, AR_CODE_REAL);
     vmwrite(GUEST_RIP, 0);
     vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
-    c->sipi_fresh = true;
-    c->sipi_base = (uint64_t)vector << 12;
-    /* Nothing is blocked in a freshly started processor (Bochs saves SMI
-     * blocking on this exit, which entry outside SMM rejects, 26.3.1.5). */
-    vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
+    vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);   /* nothing is blocked in a fresh processor */
     c->waiting_sipi = false;
 }

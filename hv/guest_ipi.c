@@ -1,0 +1,104 @@
+#include "hv/guest_ipi.h"
+#include "hv/guest_ept.h"
+#include "hv/log.h"
+#include "hv/mm.h"
+#include "hv/rendezvous.h"
+#include "hv/run_end.h"
+#include "hv/tsc.h"
+#include "hv/x86.h"
+#include "vmx/bitmaps.h"
+#include "vmx/exit.h"
+#include "vmx/guest_insn.h"
+#include "vmx/guest_operand.h"
+
+/* ICR fields (SDM Vol 3A 11.6.1, Figure 11-12) */
+#define ICR_MODE(v)          (((v) >> 8) & 7)
+#define ICR_MODE_INIT        5
+#define ICR_DEST_LOGICAL     (1u << 11)
+#define ICR_LEVEL_ASSERT     (1u << 14)
+#define ICR_TRIGGER_LEVEL    (1u << 15)
+#define ICR_SHORTHAND(v)     (((v) >> 18) & 3)
+enum { TO_DEST, TO_SELF, TO_ALL, TO_ALL_BUT_SELF };
+
+static uint64_t apic_page;
+
+void guest_ipi_init(uint64_t apic_phys)
+{
+    apic_page = apic_phys & ~0xFFFull;
+    if (guest_ept_set(apic_page, 4096, EPT_RX))
+        run_end_failure("EPT: cannot write-protect the local APIC page %lx: %s", apic_page, guest_ept.err);
+    if (!msr_intercept(MSR_X2APIC_ICR, false, true))
+        run_end_failure("x2APIC ICR outside the MSR bitmap");
+}
+
+/* INIT to another CPU: it resets itself at its next VM entry (kicked out
+ * of guest mode by an NMI). The sender waits, so a SIPI it sends next
+ * finds the target waiting for it. A CPU already waiting for SIPI stays
+ * waiting, as an INIT would leave it. */
+static void send_init(struct cpu *from, struct cpu *t)
+{
+    __atomic_store_n(&t->init_pending, true, __ATOMIC_SEQ_CST);
+    if (t == from)
+        return;
+    for (uint64_t start = rdtsc();; cpu_relax()) {
+        if (t->waiting_sipi && __atomic_exchange_n(&t->init_pending, false, __ATOMIC_SEQ_CST))
+            return;
+        /* Taken, and back in guest mode (waiting for SIPI, or the BSP at
+         * its reset vector). */
+        if (!__atomic_load_n(&t->init_pending, __ATOMIC_SEQ_CST) && __atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST))
+            return;
+        if (rdtsc() - start > tsc_hz())
+            run_end_failure("cpu %u did not take the INIT from cpu %u", t->index, from->index);
+        if (__atomic_load_n(&t->init_pending, __ATOMIC_SEQ_CST) && __atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
+            !__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
+            cpu_kick(t);
+    }
+}
+
+bool guest_ipi_intercept(struct cpu *c, uint32_t icr_low, uint32_t dest, bool x2apic)
+{
+    if (ICR_MODE(icr_low) != ICR_MODE_INIT)
+        return false;
+    /* INIT level de-assert only synchronised arbitration IDs on P6-era
+     * processors; later ones ignore it (11.6.1). */
+    if ((icr_low & ICR_TRIGGER_LEVEL) && !(icr_low & ICR_LEVEL_ASSERT))
+        return true;
+    unsigned to = ICR_SHORTHAND(icr_low);
+    if (to == TO_DEST && (icr_low & ICR_DEST_LOGICAL)) {
+        hv_log("cpu %u: INIT with a logical destination sent as written", c->index);
+        return false;
+    }
+    uint32_t broadcast = x2apic ? 0xFFFFFFFFu : 0xFFu;
+    for (unsigned i = 0; i < cpu_count; i++) {
+        struct cpu *t = &cpus[i];
+        bool hit = to == TO_SELF ? t == c
+                 : to == TO_ALL ? true
+                 : to == TO_ALL_BUT_SELF ? t != c
+                 : dest == t->apic_id || dest == broadcast;
+        if (hit)
+            send_init(c, t);
+    }
+    return true;
+}
+
+/* APIC registers are written with a 32-bit MOV (11.4.1); anything else is
+ * refused with #GP rather than guessed at. */
+bool guest_ipi_apic_write(struct cpu *c, uint64_t gpa)
+{
+    if (!apic_page || (gpa & ~0xFFFull) != apic_page)
+        return false;
+    struct guest_insn gi;
+    uint64_t value;
+    if (guest_insn_current(&gi) || gi.insn.op != INSN_OP_MOV || gi.insn.mem_operand_size != 4 ||
+        guest_store_value(c, &gi.insn, &value)) {
+        hv_log("cpu %u: unsupported write to local APIC register %lx: #GP", c->index, gpa & 0xFFF);
+        guest_inject_gp0();
+        return true;
+    }
+    volatile uint32_t *apic = mmio_map(apic_page);
+    unsigned off = (unsigned)(gpa & 0xFFC);
+    if (off != XAPIC_ICR_LOW || !guest_ipi_intercept(c, (uint32_t)value, apic[XAPIC_ICR_HIGH / 4] >> 24, false))
+        apic[off / 4] = (uint32_t)value;
+    guest_advance_rip(gi.insn.length);
+    return true;
+}
