@@ -45,7 +45,7 @@ struct cpu {
     volatile uint64_t ept_gen;  /* EPT generation whose INVEPT this CPU has done */
     bool guest_nmi_pending;     /* an NMI for the guest, injected when it can take it */
     volatile int boot_state;    /* AP bring-up progress (hv/smp.c) */
-    volatile bool init_pending; /* the guest sent this CPU an INIT (hv/guest_ipi.c) */
+    volatile uint32_t requests; /* CPU_REQ_* other CPUs asked for (hv/rendezvous.c) */
 
     /* Register rules armed on this CPU, bit i = rule i (hv/enforce_regs.c):
      * LSTAR, CR pins and friends are per-CPU registers. */

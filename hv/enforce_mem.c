@@ -6,6 +6,7 @@
  * for exactly one instruction with write permission and the monitor trap
  * flag (SDM 26.5.2), after which the page is protected again. */
 #include "hv/enforce.h"
+#include "hv/enforce_dt.h"
 #include "hv/enforce_mem.h"
 #include "hv/event.h"
 #include "hv/guest_ept.h"
@@ -94,8 +95,8 @@ void enforce_mem_protect_table(enum policy_table t, uint64_t base, uint64_t limi
 
 void enforce_mem_arm(struct cpu *c, enum policy_arm when)
 {
-    (void)c;
     struct policy *p = &enforce.policy;
+    bool tables = false;
     for (unsigned i = 0; i < p->mem_count; i++) {
         const struct policy_mem_rule *r = &p->mem[i];
         if (r->arm != when || enforce.mem_armed[i])
@@ -115,11 +116,28 @@ void enforce_mem_arm(struct cpu *c, enum policy_arm when)
          * write cannot be told apart from building the table, so
          * on-first-write tables arm with the hypercall (docs/policy.md). */
         enum policy_arm trigger = r->arm == POLICY_ARM_ON_FIRST_WRITE ? POLICY_ARM_ON_HYPERCALL : r->arm;
-        if (r->present && trigger == when && !enforce.table_armed[t]) {
-            enforce.table_armed[t] = true;
-            enforce_mem_protect_table(t, vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_BASE : GUEST_GDTR_BASE),
-                                      vmread(t == POLICY_TABLE_IDT ? GUEST_IDTR_LIMIT : GUEST_GDTR_LIMIT));
-        }
+        if (r->present && trigger == when && !enforce.table_armed[t])
+            enforce.table_armed[t] = tables = true;
+    }
+    if (!tables)
+        return;
+    /* Each CPU has its own tables (and IDTR/GDTR in its own VMCS): each
+     * protects its own. */
+    enforce_mem_arm_tables(c);
+    for (unsigned i = 0; i < cpu_count; i++)
+        if (&cpus[i] != c)
+            cpu_request(c, &cpus[i], CPU_REQ_ARM_TABLES);
+}
+
+void enforce_mem_arm_tables(struct cpu *c)
+{
+    for (unsigned t = 0; t < POLICY_TABLE_COUNT; t++) {
+        bool idt = t == POLICY_TABLE_IDT;
+        /* A CPU out of reset has not loaded its kernel's tables yet: they
+         * are protected when it does (hv/enforce_dt.c). */
+        if (enforce.table_armed[t] && c->dt_pin[t].state != DT_PIN_AFTER_RESET)
+            enforce_mem_protect_table(t, vmread(idt ? GUEST_IDTR_BASE : GUEST_GDTR_BASE),
+                                      vmread(idt ? GUEST_IDTR_LIMIT : GUEST_GDTR_LIMIT));
     }
 }
 

@@ -1,49 +1,57 @@
 #include "hv/event.h"
+#include "hv/cpu.h"
 #include "hv/log.h"
-#include "hv/spinlock.h"
 #include "hv/tsc.h"
 #include "hv/x86.h"
 
+/* Lock-free ring: a writer takes a sequence number with one atomic add and
+ * owns slot seq % EVENT_RING_SLOTS; the slot's `seq` is 0 while it is being
+ * written and the record's number once it is whole (a per-slot seqlock), so
+ * a reader copies a record only when the number is the same before and
+ * after the copy. CPUs recording at once never wait for each other. */
 struct ring_slot {
-    uint64_t seq;
+    volatile uint64_t seq;
     uint16_t len;
     char text[EVENT_RECORD_MAX];
 };
 
 static struct ring_slot ring[EVENT_RING_SLOTS];
-static struct spinlock ring_lock;
-static uint64_t event_seq;
+static volatile uint64_t event_seq;
 
-/* Token bucket measured in TSC ticks: each printed record costs
- * ticks_per_record; the bucket holds at most `burst` records' worth. */
-static struct {
-    uint64_t ticks_per_record, capacity, bucket, last_tsc, suppressed;
-} rate;
+/* Token bucket measured in TSC ticks, one per CPU so the exit path shares
+ * no state: each printed record costs ticks_per_record; the bucket holds
+ * at most `burst` records' worth. The rate applies to each CPU. */
+static uint64_t ticks_per_record, capacity;
+static struct bucket {
+    uint64_t level, last_tsc;
+} buckets[MAX_CPUS];
+static volatile uint64_t suppressed;
 
 void event_rate_limit(uint64_t per_second, uint64_t burst)
 {
-    rate.ticks_per_record = per_second ? tsc_hz() / per_second : 0;
-    rate.capacity = rate.ticks_per_record * MAX(burst, 1);
-    rate.bucket = rate.capacity;
-    rate.last_tsc = rdtsc();
+    ticks_per_record = per_second ? tsc_hz() / per_second : 0;
+    capacity = ticks_per_record * MAX(burst, 1);
+    for (unsigned i = 0; i < MAX_CPUS; i++)
+        buckets[i] = (struct bucket){ capacity, rdtsc() };
 }
 
-static bool rate_allows(void)
+static bool rate_allows(unsigned cpu)
 {
-    if (!rate.ticks_per_record)
+    if (!ticks_per_record)
         return true;
+    struct bucket *b = &buckets[cpu % MAX_CPUS];
     uint64_t now = rdtsc();
-    rate.bucket = MIN(rate.capacity, rate.bucket + (now - rate.last_tsc));
-    rate.last_tsc = now;
-    if (rate.bucket < rate.ticks_per_record)
+    b->level = MIN(capacity, b->level + (now - b->last_tsc));
+    b->last_tsc = now;
+    if (b->level < ticks_per_record)
         return false;
-    rate.bucket -= rate.ticks_per_record;
+    b->level -= ticks_per_record;
     return true;
 }
 
 void event_flush_suppressed(void)
 {
-    uint64_t n = __atomic_exchange_n(&rate.suppressed, 0, __ATOMIC_RELAXED);
+    uint64_t n = __atomic_exchange_n(&suppressed, 0, __ATOMIC_RELAXED);
     if (n)
         hv_log("%lu records suppressed (rate limit; all are in the ring buffer)", n);
 }
@@ -82,39 +90,43 @@ static size_t format(const struct event *e, uint64_t seq, char *buf, size_t size
 
 void event_emit(const struct event *e)
 {
-    spin_lock(&ring_lock);
-    uint64_t seq = ++event_seq;
+    uint64_t seq = __atomic_add_fetch(&event_seq, 1, __ATOMIC_SEQ_CST);
     struct ring_slot *s = &ring[seq % EVENT_RING_SLOTS];
-    s->seq = seq;
-    s->len = (uint16_t)format(e, seq, s->text, sizeof(s->text));
     char line[EVENT_RECORD_MAX];
-    memcpy(line, s->text, s->len);
-    line[s->len] = '\0';
-    bool print = rate_allows();
-    if (!print)
-        rate.suppressed++;
-    spin_unlock(&ring_lock);
-    if (print) {
-        event_flush_suppressed();
-        hv_log_raw("%s\n", line);
+    size_t len = format(e, seq, line, sizeof(line));
+    __atomic_store_n(&s->seq, 0, __ATOMIC_SEQ_CST);
+    memcpy(s->text, line, len);
+    s->len = (uint16_t)len;
+    __atomic_store_n(&s->seq, seq, __ATOMIC_RELEASE);
+    if (!rate_allows(e->cpu)) {
+        __atomic_fetch_add(&suppressed, 1, __ATOMIC_RELAXED);
+        return;
     }
+    event_flush_suppressed();
+    line[len] = '\0';
+    hv_log_raw("%s\n", line);
 }
 
 size_t event_ring_read(uint64_t first, char *buf, size_t size, uint64_t *next)
 {
     size_t n = 0;
-    spin_lock(&ring_lock);
-    uint64_t oldest = event_seq >= EVENT_RING_SLOTS ? event_seq - EVENT_RING_SLOTS + 1 : 1;
+    uint64_t last = __atomic_load_n(&event_seq, __ATOMIC_ACQUIRE);
+    uint64_t oldest = last >= EVENT_RING_SLOTS ? last - EVENT_RING_SLOTS + 1 : 1;
     uint64_t seq = MAX(first, oldest);
-    for (; seq <= event_seq; seq++) {
+    for (; seq <= last; seq++) {
         const struct ring_slot *s = &ring[seq % EVENT_RING_SLOTS];
-        if ((size_t)s->len + 1 > size - n)
+        if (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) != seq)
+            continue;   /* still being written, or already overwritten */
+        size_t len = MIN(s->len, EVENT_RECORD_MAX);
+        if (len + 1 > size - n)
             break;
-        memcpy(buf + n, s->text, s->len);
-        n += s->len;
+        memcpy(buf + n, s->text, len);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (__atomic_load_n(&s->seq, __ATOMIC_RELAXED) != seq)
+            continue;   /* overwritten while copied */
+        n += len;
         buf[n++] = '\n';
     }
-    spin_unlock(&ring_lock);
     *next = seq;
     return n;
 }

@@ -4,9 +4,6 @@
 #include "hv/mm.h"
 #include "hv/rendezvous.h"
 #include "hv/run_end.h"
-#include "hv/tsc.h"
-#include "hv/x86.h"
-#include "vmx/bitmaps.h"
 #include "vmx/exit.h"
 #include "vmx/guest_insn.h"
 #include "vmx/guest_operand.h"
@@ -25,34 +22,8 @@ static uint64_t apic_page;
 void guest_ipi_init(uint64_t apic_phys)
 {
     apic_page = apic_phys & ~0xFFFull;
-    if (guest_ept_set(apic_page, 4096, EPT_RX))
+    if (ept_set_perm(&guest_ept, apic_page, 4096, EPT_RX))
         run_end_failure("EPT: cannot write-protect the local APIC page %lx: %s", apic_page, guest_ept.err);
-    if (!msr_intercept(MSR_X2APIC_ICR, false, true))
-        run_end_failure("x2APIC ICR outside the MSR bitmap");
-}
-
-/* INIT to another CPU: it resets itself at its next VM entry (kicked out
- * of guest mode by an NMI). The sender waits, so a SIPI it sends next
- * finds the target waiting for it. A CPU already waiting for SIPI stays
- * waiting, as an INIT would leave it. */
-static void send_init(struct cpu *from, struct cpu *t)
-{
-    __atomic_store_n(&t->init_pending, true, __ATOMIC_SEQ_CST);
-    if (t == from)
-        return;
-    for (uint64_t start = rdtsc();; cpu_relax()) {
-        if (t->waiting_sipi && __atomic_exchange_n(&t->init_pending, false, __ATOMIC_SEQ_CST))
-            return;
-        /* Taken, and back in guest mode (waiting for SIPI, or the BSP at
-         * its reset vector). */
-        if (!__atomic_load_n(&t->init_pending, __ATOMIC_SEQ_CST) && __atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST))
-            return;
-        if (rdtsc() - start > tsc_hz())
-            run_end_failure("cpu %u did not take the INIT from cpu %u", t->index, from->index);
-        if (__atomic_load_n(&t->init_pending, __ATOMIC_SEQ_CST) && __atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
-            !__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
-            cpu_kick(t);
-    }
 }
 
 bool guest_ipi_intercept(struct cpu *c, uint32_t icr_low, uint32_t dest, bool x2apic)
@@ -76,7 +47,7 @@ bool guest_ipi_intercept(struct cpu *c, uint32_t icr_low, uint32_t dest, bool x2
                  : to == TO_ALL_BUT_SELF ? t != c
                  : dest == t->apic_id || dest == broadcast;
         if (hit)
-            send_init(c, t);
+            cpu_request(c, t, CPU_REQ_INIT);
     }
     return true;
 }

@@ -22,7 +22,8 @@ bool guest_ipi_intercept(struct cpu *c, uint32_t icr_low, uint32_t dest, bool x2
  * performed on the real APIC, INIT emulated. Returns false when the page
  * is not the APIC's. */
 bool guest_ipi_apic_write(struct cpu *c, uint64_t gpa);
-/* Write-protect the local APIC page at boot so ICR writes exit. */
+/* Write-protect the local APIC page while the EPT is built (before any
+ * CPU uses it) so ICR writes exit. */
 void guest_ipi_init(uint64_t apic_phys);
 
 #endif

@@ -122,6 +122,7 @@ static void build_ept(void)
         ept_map_identity(&guest_ept, top, mtrr_memtype_cb, &mtrrs) ||
         ept_set_perm(&guest_ept, hv_reserved_base(), hv_reserved_size(), EPT_NONE))
         run_end_failure("EPT construction: %s", guest_ept.err ? guest_ept.err : "unknown error");
+    guest_ipi_init(rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR);
     hv_log("EPT: identity map of %lu GiB, %lu table pages, %lu 1G and %lu 2M pages split",
            top / GIB, guest_ept.table_pages, guest_ept.splits_1g, guest_ept.splits_2m);
 }
@@ -207,7 +208,6 @@ void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base)
     if (bad)
         run_end_failure("VMX setup on cpu 0: %s", bad);
     invept_all_context();
-    guest_ipi_init(rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR);
     enforce_launch(bsp);
     smp_start_aps(&boot_info);
     hv_log("page pool: %u of %u pages used", page_pool_used(), page_pool_total());

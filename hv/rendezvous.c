@@ -106,6 +106,29 @@ void world_resume(struct cpu *me)
     __atomic_store_n(&world_owner, -1, __ATOMIC_SEQ_CST);
 }
 
+void cpu_request(struct cpu *from, struct cpu *t, uint32_t req)
+{
+    __atomic_fetch_or(&t->requests, req, __ATOMIC_SEQ_CST);
+    if (t == from)
+        return;
+    for (uint64_t start = rdtsc();; cpu_relax()) {
+        if (t->waiting_sipi) {
+            __atomic_fetch_and(&t->requests, ~req, __ATOMIC_SEQ_CST);
+            return;
+        }
+        bool pending = __atomic_load_n(&t->requests, __ATOMIC_SEQ_CST) & req;
+        bool running = __atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST);
+        if (!pending && running)
+            return;
+        if (rdtsc() - start > tsc_hz())   /* a second */
+            run_end_failure("cpu %u did not answer a request from cpu %u", t->index, from->index);
+        if (pending && running && !__atomic_load_n(&t->kicked, __ATOMIC_SEQ_CST))
+            cpu_kick(t);
+    }
+}
+
+void cpu_requests_done(struct cpu *c, uint32_t req) { __atomic_fetch_and(&c->requests, ~req, __ATOMIC_SEQ_CST); }
+
 void cpu_left_guest(struct cpu *c) { __atomic_store_n(&c->in_guest, false, __ATOMIC_SEQ_CST); }
 
 static void park(struct cpu *c)

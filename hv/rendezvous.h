@@ -19,6 +19,17 @@ void world_resume(struct cpu *me);
 /* Send c an NMI so it leaves guest mode (and its next entry looks at its
  * flags); the NMI is marked as the hypervisor's, not forwarded. */
 void cpu_kick(struct cpu *c);
+/* Work a CPU must do itself, on its own VMCS, at its next VM entry. */
+enum {
+    CPU_REQ_INIT = 1u << 0,        /* the guest sent it an INIT (hv/guest_ipi.c) */
+    CPU_REQ_ARM_TABLES = 1u << 1,  /* protect the descriptor tables it has loaded */
+};
+/* Ask t for `req`, kick it out of guest mode and wait until it is done and
+ * back in guest mode. A CPU waiting for SIPI has nothing loaded and nothing
+ * to reset: the request is dropped. A request to oneself is only recorded. */
+void cpu_request(struct cpu *from, struct cpu *t, uint32_t req);
+/* Entry path: c finished `req`. */
+void cpu_requests_done(struct cpu *c, uint32_t req);
 /* Exit path: this CPU has left guest mode. */
 void cpu_left_guest(struct cpu *c);
 /* Entry path, last step before VMLAUNCH/VMRESUME: wait while another CPU

@@ -1,5 +1,6 @@
 #include "hv/smp.h"
 #include "hv/acpi.h"
+#include "hv/enforce_dt.h"
 #include "hv/gdt.h"
 #include "hv/guest_ept.h"
 #include "hv/idt.h"
@@ -29,6 +30,7 @@ void ap_entry(struct cpu *c)
     gdt_init(c);
     idt_load();
     __atomic_store_n(&c->boot_state, AP_RUNNING, __ATOMIC_RELEASE);   /* off the trampoline */
+    enforce_dt_cpu_reset(c);   /* in the INIT state: pins at its first table loads */
     const char *bad = vmx_enable(c);
     if (!bad)
         bad = vmcs_init(c, ept_eptp(&guest_ept), NULL);

@@ -67,7 +67,10 @@ splits() {
   boot=$(last "$1" 'EPT: identity map.*table pages' | grep -oE '[0-9]+ table pages' | cut -d' ' -f1)
   end=$(last "$1" 'EPT at exit: .*')
   [ -n "$end" ] || { echo "n/a (no 'EPT at exit' line)"; return; }
-  echo "$(grep -oE '[0-9]+ 2M' <<<"$end" | cut -d' ' -f1) (EPT table pages: ${boot:-?} at boot," \
+  local at_boot at_end
+  at_boot=$(last "$1" 'EPT: identity map.*' | grep -oE '[0-9]+ 2M' | cut -d' ' -f1)
+  at_end=$(grep -oE '[0-9]+ 2M' <<<"$end" | cut -d' ' -f1)
+  echo "$((at_end - ${at_boot:-0})) by the policy, $at_end in all (EPT table pages: ${boot:-?} at boot," \
     "$(grep -oE '[0-9]+ table pages' <<<"$end" | cut -d' ' -f1) at exit)"
 }
 echo "hypervisor reserved memory: $(last bench-hv 'reserved memory.*KiB' | grep -oE '[0-9]+ KiB$')"

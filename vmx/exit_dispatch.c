@@ -1,6 +1,7 @@
 /* One table from basic exit reason to handler (SDM Appendix C). An empty
  * slot, or a reason beyond the table, is an exit Bulwark did not ask for:
  * it prints the full diagnostic and stops this CPU. */
+#include "hv/enforce_mem.h"
 #include "hv/log.h"
 #include "hv/rendezvous.h"
 #include "vmx/diag.h"
@@ -94,8 +95,14 @@ int vmx_prepare_entry(struct guest_regs *regs);
 int vmx_prepare_entry(struct guest_regs *regs)
 {
     struct cpu *c = cpu_from_regs(regs);
-    if (__atomic_exchange_n(&c->init_pending, false, __ATOMIC_SEQ_CST))
-        guest_init_signal(c);
+    uint32_t req = __atomic_load_n(&c->requests, __ATOMIC_SEQ_CST);
+    if (req) {
+        if (req & CPU_REQ_INIT)
+            guest_init_signal(c);
+        if (req & CPU_REQ_ARM_TABLES)
+            enforce_mem_arm_tables(c);
+        cpu_requests_done(c, req);
+    }
     nmi_prepare_entry(c);
     cpu_enter_guest(c);
     if (c->launched)

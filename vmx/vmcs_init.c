@@ -10,6 +10,7 @@
 #include "vmx/bitmaps.h"
 #include "vmx/caps.h"
 #include "vmx/diag.h"
+#include "vmx/exit.h"
 #include "vmx/guest_cr.h"
 #include "vmx/guest_reset.h"
 #include "vmx/vmcs_fields.h"
@@ -203,5 +204,6 @@ __attribute__((noreturn)) void vmx_enter(struct guest_regs *regs);
 
 void vmx_launch(struct cpu *c)
 {
+    host_nmi_unblock();   /* firmware SMM may have left NMIs blocked: the hypervisor's kicks need them */
     vmx_enter(&c->regs);
 }

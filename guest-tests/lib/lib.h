@@ -178,6 +178,8 @@ bool prot_audit(void);     /* the mode asked for is audit */
 bool prot_blocking(void);  /* enforce mode under the hypervisor: attacks must not land */
 bool prot_hv(void);
 void prot_arm(void);       /* VMCALL ARM: status 0 required; skipped bare */
+bool prot_arm_quiet(void); /* the same without the "armed" line; false bare */
+void prot_report_arm(bool armed);
 /* Reports "<what>: blocked" or "<what>: landed" and fails unless that is the outcome the
  * mode requires (blocked exactly when prot_blocking()). */
 void prot_outcome(const char *what, bool landed);

@@ -38,17 +38,25 @@ bool prot_audit(void) { return audit; }
 bool prot_hv(void) { return hv; }
 bool prot_blocking(void) { return hv && !audit; }
 
-void prot_arm(void)
+bool prot_arm_quiet(void)
 {
-    if (!hv) {
-        printk("%s: arm skipped (no hypervisor)\n", who);
-        return;
-    }
+    if (!hv)
+        return false;
     struct vmcall_regs r = { VMCALL_ARM, 0, 0, 0 };
     if (vmcall(&r) >= 0 || r.ax != 0)
         fail("VMCALL ARM: vector %d status 0x%x", trap_vector, r.ax);
-    printk("%s: armed\n", who);
+    return true;
 }
+
+void prot_report_arm(bool armed)
+{
+    if (armed)
+        printk("%s: armed\n", who);
+    else
+        printk("%s: arm skipped (no hypervisor)\n", who);
+}
+
+void prot_arm(void) { prot_report_arm(prot_arm_quiet()); }
 
 void prot_outcome(const char *what, bool landed)
 {

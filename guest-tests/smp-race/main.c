@@ -35,12 +35,13 @@ void test_main(struct mb1_info *mbi)
     *counter = 0;
     smp_start(1, writer);
     wait_ge(counter, WARM_UP, WAIT_MS, "the AP's writes to land");
-    prot_arm();
+    bool armed = prot_arm_quiet();   /* reported once the AP is quiet: records fly meanwhile */
     uint32_t at_arm = *counter, tried_at_arm = attempts;
     delay_us(SETTLE_MS * 1000);
     uint32_t later = *counter, tried_later = attempts;
     stop = 1;
     smp_wait_done(1, WAIT_MS);
+    prot_report_arm(armed);
     printk("smp-race: counter 0x%x at ARM's return, 0x%x %u ms later; the AP tried %u more writes\n",
            at_arm, later, SETTLE_MS, tried_later - tried_at_arm);
     if (tried_later - tried_at_arm < 2)
