@@ -20,6 +20,33 @@
 static volatile uint64_t ept_generation;
 static volatile int world_owner = -1;
 
+/* Cost of the shootdowns and stops, in TSC ticks, for the exit summary. */
+static struct wait_stats {
+    volatile uint64_t count, ticks, max;
+} shootdowns, stops;
+
+static void account(struct wait_stats *w, uint64_t start)
+{
+    uint64_t t = rdtsc() - start, max = w->max;
+    __atomic_fetch_add(&w->count, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&w->ticks, t, __ATOMIC_RELAXED);
+    while (t > max && !__atomic_compare_exchange_n(&w->max, &max, t, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
+}
+
+static void report(const char *what, const struct wait_stats *w)
+{
+    if (w->count)
+        hv_log("%s: %lu, mean %lu max %lu TSC ticks with %u CPUs", what, w->count, w->ticks / w->count, w->max,
+               cpu_count);
+}
+
+void rendezvous_report(void)
+{
+    report("EPT shootdowns", &shootdowns);
+    report("world stops", &stops);
+}
+
 static void flush_if_stale(struct cpu *c)
 {
     uint64_t gen = __atomic_load_n(&ept_generation, __ATOMIC_SEQ_CST);
@@ -84,13 +111,16 @@ static bool stopped(const struct cpu *c, uint64_t unused)
 
 void ept_shootdown(struct cpu *me)
 {
+    uint64_t start = rdtsc();
     uint64_t gen = __atomic_add_fetch(&ept_generation, 1, __ATOMIC_SEQ_CST);
     flush_if_stale(me);
     wait_others(me, flushed, gen, "an EPT shootdown");
+    account(&shootdowns, start);
 }
 
 void world_stop(struct cpu *me)
 {
+    uint64_t start = rdtsc();
     int none = -1;
     while (!__atomic_compare_exchange_n(&world_owner, &none, (int)me->index, false, __ATOMIC_SEQ_CST,
                                         __ATOMIC_SEQ_CST)) {
@@ -98,6 +128,7 @@ void world_stop(struct cpu *me)
         cpu_relax();
     }
     wait_others(me, stopped, 0, "a stop request");
+    account(&stops, start);
 }
 
 void world_resume(struct cpu *me)

@@ -39,6 +39,9 @@ void cpu_enter_guest(struct cpu *c);
  * Returns true when it was the guest's and must be delivered to it. */
 bool cpu_nmi(struct cpu *c);
 
+/* Log how many shootdowns and stops there were and what they cost. */
+void rendezvous_report(void);
+
 static inline struct cpu *this_cpu(void)
 {
     struct cpu *c;

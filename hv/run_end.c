@@ -4,6 +4,7 @@
 #include "hv/guest_ept.h"
 #include "hv/idt.h"
 #include "hv/log.h"
+#include "hv/rendezvous.h"
 #include "vmx/diag.h"
 
 static void exit_summary(void)
@@ -11,6 +12,7 @@ static void exit_summary(void)
     event_flush_suppressed();
     hv_log("EPT at exit: %lu table pages, %lu 1G and %lu 2M pages split since boot",
            guest_ept.table_pages, guest_ept.splits_1g, guest_ept.splits_2m);
+    rendezvous_report();
     for (unsigned i = 0; i < MAX_CPUS; i++) {
         const struct cpu *c = &cpus[i];
         if (!c->launched)
