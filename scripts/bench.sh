@@ -88,3 +88,37 @@ else
 fi
 echo "transcripts: build/runs/{bench,benign}-{bare,hv}/serial.log"
 [ "$(figure bench-bare compute)" != n/a ] && [ "$(figure bench-hv compute)" != n/a ] && num "$h"
+ok=$?
+
+# SMP: guest-tests/bench-smp (bench's CPUID/WRMSR/VMCALL loops on the boot CPU while every AP
+# runs busy work without exits, then VMCALL ARM of a policy with 16 protected pages, each
+# one EPT shootdown) on 1, 2 and 4 CPUs, all three at once: bench-smp{1,2,4}-hv.
+[ -f build/guests/bench-smp.elf ] || { echo "bench: build/guests/bench-smp.elf missing (make guests)" >&2; exit 1; }
+for n in 1 2 4; do
+  kernel=build/guests/bench-smp.elf CPUS=$n start "bench-smp$n-hv" hv --args "cpus=$n" \
+    --policy guest-tests/bench-smp/policy
+done
+wait
+# shootdowns RUN -> "mean X ticks (max Y)" from the exit summary, or n/a
+shootdowns() {
+  local l
+  l=$(last "$1" 'EPT shootdowns: [0-9]+, mean [0-9]+ max [0-9]+')
+  [ -n "$l" ] && sed -E 's/.*mean ([0-9]+) max ([0-9]+)/mean \1 ticks (max \2)/' <<<"$l" || echo n/a
+}
+echo
+row "TSC ticks per operation, boot CPU" "1 CPU" "2 CPUs" "4 CPUs"
+while IFS=: read -r run what label; do
+  row "$label" "$(figure "$run" "$what")" "$(figure bench-smp2-hv "$what")" "$(figure bench-smp4-hv "$what")"
+done <<'EOF'
+bench-hv:cpuid:CPUID
+bench-hv:wrmsr:WRMSR, guarded MSR not yet armed
+bench-hv:vmcall:VMCALL (PING)
+bench-smp1-hv:arm:VMCALL ARM, 16 protected pages
+EOF
+echo "(1 CPU: bench-hv, ARM from bench-smp1-hv; the APs run busy work throughout)"
+echo "EPT shootdown: $(shootdowns bench-smp2-hv) with 2 CPUs / $(shootdowns bench-smp4-hv) with 4 CPUs;" \
+  "$(shootdowns bench-smp1-hv) with 1 CPU (local INVEPT only)"
+echo "transcripts: build/runs/bench-smp{1,2,4}-hv/serial.log"
+[ "$ok" -eq 0 ] && for n in 1 2 4; do
+  num "$(figure "bench-smp$n-hv" arm)" && [ "$(shootdowns "bench-smp$n-hv")" != n/a ] || exit 1
+done
