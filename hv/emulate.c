@@ -71,10 +71,10 @@ int emu_rmw(enum insn_op op, unsigned size, uint64_t old, uint64_t src, uint64_t
 {
     if (!emu_is_rmw(op) || (size != 1 && size != 2 && size != 4 && size != 8))
         return -1;
-    uint64_t m = emu_mask(size), r = old & m, f, keep = EMU_STATUS_FLAGS;
+    uint64_t m = emu_mask(size), r, f, keep = EMU_STATUS_FLAGS;
     unsigned cf = rflags & EMU_CF;
     old &= m, src &= m, acc &= m;
-    *out = (struct emu_result){ .write_mem = true, .reg = EMU_REG_NONE };
+    *out = (struct emu_result){ .reg = EMU_REG_NONE };
     switch (op) {
     case INSN_OP_ADD: f = add_flags(old, src, 0, size, &r); break;
     case INSN_OP_ADC: f = add_flags(old, src, cf, size, &r); break;
@@ -105,9 +105,8 @@ int emu_rmw(enum insn_op op, unsigned size, uint64_t old, uint64_t src, uint64_t
     case INSN_OP_CMPXCHG: {
         uint64_t diff;
         f = sub_flags(acc, old, 0, size, &diff);
-        if (old == acc)
-            r = src;
-        else
+        r = old == acc ? src : old;
+        if (old != acc)
             out->reg = EMU_REG_ACC, out->reg_value = old;
         break;
     }

@@ -19,8 +19,7 @@
 enum emu_reg_write { EMU_REG_NONE, EMU_REG_SRC, EMU_REG_ACC };
 
 struct emu_result {
-    uint64_t mem;            /* new value of the memory operand, cut to size */
-    bool write_mem;          /* false: the memory keeps its value (CMPXCHG mismatch still writes it) */
+    uint64_t mem;            /* new value of the memory operand, cut to size (always written) */
     uint64_t rflags;
     enum emu_reg_write reg;  /* SRC: the source register; ACC: AL/AX/EAX/RAX */
     uint64_t reg_value;      /* cut to size; merge with emu_merge_reg */
