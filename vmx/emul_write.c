@@ -99,10 +99,14 @@ static enum emul_rc emul_string(struct cpu *c, const struct insn *in, bool judge
         struct guest_fault f;
         uint64_t la;
         int rc = EMUL_DONE;
-        if (in->op == INSN_OP_MOVS &&
-            (guest_operand_linear(mode, in->src_mem.seg, si & amask, size, false, &la, &f) ||
-             guest_operand_read(la, &v, size, guest_explicit_access(), &f)))
-            rc = -1;
+        if (in->op == INSN_OP_MOVS) {
+            rc = guest_operand_linear(mode, in->src_mem.seg, si & amask, size, false, &la, &f) ? -1
+                 : guest_operand_map(la, size, guest_explicit_access(), &s, &f);
+            if (rc > 0)
+                rc = EMUL_UNHANDLED;   /* the source is not RAM */
+            else if (rc == 0)
+                v = emul_load(&s);
+        }
         if (rc == EMUL_DONE)
             rc = emul_map_dest(mode, in->mem.seg, di & amask, size, judged && !done, &s, hit, &f);
         if (rc == EMUL_DONE && done && (s.n > 1 || ALIGN_DOWN(s.gpa[0], 4096) != page))
