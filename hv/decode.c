@@ -69,6 +69,23 @@ static enum insn_op map_op(ZydisMnemonic m)
     case ZYDIS_MNEMONIC_STOSB: case ZYDIS_MNEMONIC_STOSW:
     case ZYDIS_MNEMONIC_STOSD: case ZYDIS_MNEMONIC_STOSQ:
         return INSN_OP_STOS;
+    case ZYDIS_MNEMONIC_ADD: return INSN_OP_ADD;
+    case ZYDIS_MNEMONIC_ADC: return INSN_OP_ADC;
+    case ZYDIS_MNEMONIC_SUB: return INSN_OP_SUB;
+    case ZYDIS_MNEMONIC_SBB: return INSN_OP_SBB;
+    case ZYDIS_MNEMONIC_AND: return INSN_OP_AND;
+    case ZYDIS_MNEMONIC_OR: return INSN_OP_OR;
+    case ZYDIS_MNEMONIC_XOR: return INSN_OP_XOR;
+    case ZYDIS_MNEMONIC_INC: return INSN_OP_INC;
+    case ZYDIS_MNEMONIC_DEC: return INSN_OP_DEC;
+    case ZYDIS_MNEMONIC_NEG: return INSN_OP_NEG;
+    case ZYDIS_MNEMONIC_NOT: return INSN_OP_NOT;
+    case ZYDIS_MNEMONIC_XCHG: return INSN_OP_XCHG;
+    case ZYDIS_MNEMONIC_CMPXCHG: return INSN_OP_CMPXCHG;
+    case ZYDIS_MNEMONIC_XADD: return INSN_OP_XADD;
+    case ZYDIS_MNEMONIC_BTS: return INSN_OP_BTS;
+    case ZYDIS_MNEMONIC_BTR: return INSN_OP_BTR;
+    case ZYDIS_MNEMONIC_BTC: return INSN_OP_BTC;
     default:
         return INSN_OP_OTHER;
     }
@@ -93,9 +110,11 @@ static void pick_source(const ZydisDecodedInstruction *zi, const ZydisDecodedOpe
             return;
         }
         if (op->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+            /* A sign-extended immediate has the operation's size (SDM Vol 2A
+             * "ADD": "ADD r/m32, imm8 ... imm8 sign-extended"). */
             out->src_kind = INSN_SRC_IMM;
             out->imm = op->imm.value.u;
-            out->src_size = (uint16_t)(op->size / 8);
+            out->src_size = (uint16_t)((op->imm.is_signed ? zi->operand_width : op->size) / 8);
             return;
         }
         if (is_access(op)) {

@@ -31,8 +31,15 @@ enum insn_reg {
 /* Segment registers in encoding order (SDM Vol 2A 3.1.1.3 "Sreg"). */
 enum insn_seg { INSN_SEG_ES, INSN_SEG_CS, INSN_SEG_SS, INSN_SEG_DS, INSN_SEG_FS, INSN_SEG_GS };
 
-/* Instructions the hypervisor may emulate; everything else is INSN_OP_OTHER. */
-enum insn_op { INSN_OP_OTHER, INSN_OP_MOV, INSN_OP_MOVS, INSN_OP_STOS };
+/* Instructions the hypervisor may emulate; everything else is INSN_OP_OTHER.
+ * From INSN_OP_ADD on, a read-modify-write of the memory operand
+ * (hv/emulate.h; the source, if any, is src_*). */
+enum insn_op {
+    INSN_OP_OTHER, INSN_OP_MOV, INSN_OP_MOVS, INSN_OP_STOS,
+    INSN_OP_ADD, INSN_OP_ADC, INSN_OP_SUB, INSN_OP_SBB, INSN_OP_AND, INSN_OP_OR, INSN_OP_XOR,
+    INSN_OP_INC, INSN_OP_DEC, INSN_OP_NEG, INSN_OP_NOT,
+    INSN_OP_XCHG, INSN_OP_CMPXCHG, INSN_OP_XADD, INSN_OP_BTS, INSN_OP_BTR, INSN_OP_BTC,
+};
 
 /* A memory operand: address = seg.base + base + index * scale + disp, truncated
  * to address_size. String instructions report their implicit [rSI]/[rDI]. */

@@ -1,19 +1,21 @@
 /* Memory protection through EPT: the 4 KiB pages holding protected bytes
  * lose write permission (only those pages: large pages are split on demand
- * by ept_set_perm). A write that faults there is decoded; if it touches
- * protected bytes the policy judges it (deny: the instruction is skipped,
- * nothing is written), otherwise — a neighbour sharing the page — it runs
- * for exactly one instruction with write permission and the monitor trap
- * flag (SDM 26.5.2), after which the page is protected again. */
+ * by ept_set_perm), for good. A write that faults there is decoded; if it
+ * touches protected bytes the policy judges it (deny: the instruction is
+ * skipped, nothing is written); a write the policy allows, or one to the
+ * unprotected neighbours sharing the page, is emulated (vmx/emul_write.c),
+ * or single-stepped (hv/enforce_step.c) when the emulator lacks the
+ * instruction. */
 #include "hv/enforce.h"
 #include "hv/enforce_dt.h"
 #include "hv/enforce_mem.h"
 #include "hv/event.h"
 #include "hv/guest_ept.h"
 #include "hv/log.h"
-#include "hv/rendezvous.h"
+#include "hv/enforce_step.h"
 #include "hv/spinlock.h"
 #include "hv/x86.h"
+#include "vmx/emul_write.h"
 #include "vmx/exit.h"
 #include "vmx/guest_insn.h"
 #include "vmx/guest_virt.h"
@@ -152,40 +154,6 @@ static const struct prot_range *find(uint64_t gpa, uint64_t len, bool page_only)
     return best;
 }
 
-/* Every other CPU stays outside guest mode while the page is writable, so
- * only this CPU's one instruction can use the permission (and only its
- * TLB can hold it). */
-static void single_step(struct cpu *c, uint64_t page)
-{
-    if (c->stepping && c->step_count == ARRAY_SIZE(c->step_pages)) {
-        guest_inject_gp0();   /* a third page for one instruction: no such x86 write */
-        return;
-    }
-    if (!c->stepping)
-        world_stop(c);
-    c->step_pages[c->step_count++] = page;
-    c->stepping = true;
-    guest_ept_set_local(page, PAGE, EPT_RWX);
-    vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) | CPU_MONITOR_TRAP_FLAG);
-    /* Hold off interrupts for the one step so no handler runs with the page
-     * writable (blocking by STI needs RFLAGS.IF = 1, SDM 26.3.1.5). */
-    uint64_t intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
-    if ((vmread(GUEST_RFLAGS) & (1u << 9)) && !(intr & INTERRUPTIBILITY_MOV_SS))
-        vmwrite(GUEST_INTERRUPTIBILITY_INFO, intr | INTERRUPTIBILITY_STI);
-}
-
-void enforce_mem_step_done(struct cpu *c)
-{
-    vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_MONITOR_TRAP_FLAG);
-    if (!c->stepping)
-        return;
-    for (unsigned i = 0; i < c->step_count; i++)
-        guest_ept_set_local(c->step_pages[i], PAGE, EPT_RX);
-    c->step_count = 0;
-    c->stepping = false;
-    world_resume(c);
-}
-
 /* The policy's verdict on a write of `size` bytes at `gpa` that overlaps
  * protected range r: emits the record; true when the write is refused. */
 static bool judge(struct cpu *c, const struct prot_range *r, uint64_t gpa, uint64_t gva, bool has_gva,
@@ -205,6 +173,11 @@ bool enforce_mem_emulated_write(struct cpu *c, uint64_t gpa, uint64_t gva, uint6
     return !r || !judge(c, r, gpa, gva, true, len, NULL);
 }
 
+int enforce_mem_check(uint64_t gpa, uint64_t len)
+{
+    return !find(gpa, 1, true) ? -1 : find(gpa, len, false) != NULL;
+}
+
 bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
 {
     if (!find(gpa, 1, true))
@@ -213,20 +186,30 @@ bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
      * bits), not by the instruction at RIP: let it through; the event is
      * re-injected by the dispatcher. */
     if (vmread(IDT_VECTORING_INFO) & INTR_INFO_VALID) {
-        single_step(c, ALIGN_DOWN(gpa, PAGE));
+        enforce_step(c, gpa, NULL);
         return true;
     }
     struct guest_insn gi;
     bool decoded = guest_insn_current(&gi) == 0;
+    /* The instruction's own write, not a paging-structure update by its
+     * page walk (SDM Vol 3C Table 28-7, bits 7 and 8). */
+    bool emulable = decoded && (q & EPT_QUAL_LINEAR_VALID) && (q & EPT_QUAL_TRANSLATED);
     uint64_t size = decoded && gi.insn.has_mem && gi.insn.mem_operand_size ? gi.insn.mem_operand_size : 1;
+    struct emul_hit hit = { gpa, vmread(GUEST_LINEAR_ADDRESS), size };
     const struct prot_range *r = find(gpa, size, false);
-    if (!r) {
-        single_step(c, ALIGN_DOWN(gpa, PAGE));
-        return true;
+    if (!r && emulable) {
+        enum emul_rc rc = emul_write(c, &gi.insn, false, &hit);
+        if (rc == EMUL_DONE)
+            return true;
+        if (rc == EMUL_PROTECTED)
+            r = find(hit.gpa, hit.len, false);
     }
-    if (!judge(c, r, gpa, vmread(GUEST_LINEAR_ADDRESS), q & EPT_QUAL_LINEAR_VALID, size, &gi))
-        single_step(c, ALIGN_DOWN(gpa, PAGE));
-    else if (decoded)
+    if (!r)
+        enforce_step(c, gpa, &gi);
+    else if (!judge(c, r, hit.gpa, hit.gva, q & EPT_QUAL_LINEAR_VALID, hit.len, &gi)) {
+        if (!emulable || emul_write(c, &gi.insn, true, &hit) == EMUL_UNHANDLED)
+            enforce_step(c, gpa, &gi);
+    } else if (decoded)
         guest_advance_rip(gi.insn.length);
     else
         guest_inject_gp0();   /* cannot tell the instruction's length: fault it */

@@ -11,8 +11,9 @@ void enforce_mem_arm(struct cpu *c, enum policy_arm when);
  * rule (run by each CPU on its own VMCS when the rules arm). */
 void enforce_mem_arm_tables(struct cpu *c);
 /* A write EPT violation at `gpa`. Returns false when no protection covers
- * that page (an unexpected violation); otherwise the write was judged and
- * either skipped or let through one instruction (monitor trap flag). */
+ * that page (an unexpected violation); otherwise the write was judged
+ * where it touches protected bytes and either skipped, or emulated
+ * (vmx/emul_write.c), or let through one instruction (hv/enforce_step.h). */
 bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t qualification);
 /* A write the hypervisor performs for an emulated instruction (SGDT, the
  * busy bit of LTR) to a page EPT write-protects: judged like the
@@ -21,7 +22,9 @@ bool enforce_mem_emulated_write(struct cpu *c, uint64_t gpa, uint64_t gva, uint6
 /* Write-protect the descriptor table at linear base..base+limit under its
  * table rule (arming, or a table moved by an allowed LIDT/LGDT). */
 void enforce_mem_protect_table(enum policy_table t, uint64_t base, uint64_t limit);
-/* The single-stepped write completed: write-protect its page again. */
-void enforce_mem_step_done(struct cpu *c);
+/* For an emulated write of len bytes at gpa in a page EPT write-protects:
+ * 1 when it touches protected bytes, 0 when it touches only their
+ * neighbours, -1 when no protection covers the page. */
+int enforce_mem_check(uint64_t gpa, uint64_t len);
 
 #endif

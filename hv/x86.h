@@ -122,6 +122,8 @@ struct __attribute__((packed)) desc_ptr {
 #define EFER_NXE (1ull << 11)
 #define RFLAGS_FIXED (1ull << 1)
 #define RFLAGS_CF (1ull << 0)
+#define RFLAGS_TF (1ull << 8)
+#define RFLAGS_DF (1ull << 10)
 #define RFLAGS_ZF (1ull << 6)
 #define RFLAGS_VM (1ull << 17)
 #define RFLAGS_AC (1ull << 18)

@@ -52,8 +52,8 @@ msr-deny-logged:WRMSR to armed MSR, denied, record printed
 msr-deny:WRMSR to armed MSR, denied, record suppressed
 mem-deny-logged:protected write denied, record printed
 mem-deny:protected write denied, record suppressed
-mem-neighbour-first:write beside protected bytes, first
-mem-neighbour:write beside protected bytes, mean of 2000
+mem-neighbour-first:neighbour write (emulated), first
+mem-neighbour:neighbour write (emulated), mean of 2000
 compute:compute loop (total)
 EOF
 b=$(figure benign-bare benign) h=$(figure benign-hv benign)

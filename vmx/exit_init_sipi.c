@@ -4,7 +4,7 @@
  * processor. Most INITs never get here: hv/guest_ipi.c performs them at
  * the sender. */
 #include "hv/enforce_dt.h"
-#include "hv/enforce_mem.h"
+#include "hv/enforce_step.h"
 #include "hv/lapic.h"
 #include "hv/x86.h"
 #include "vmx/exit.h"

@@ -1,6 +1,6 @@
 /* Monitor-trap-flag exit: the single-stepped write to a shared page
  * (hv/enforce_mem.c) has completed. */
-#include "hv/enforce_mem.h"
+#include "hv/enforce_step.h"
 #include "vmx/diag.h"
 #include "vmx/exit.h"
 

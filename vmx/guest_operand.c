@@ -116,16 +116,7 @@ static int translate(uint64_t la, unsigned access, uint64_t *gpa, struct guest_f
     return -1;
 }
 
-/* Each page of [la, la+len) (at most two: len <= 4096) as a host pointer,
- * with its guest-physical address. */
-struct span {
-    unsigned n;
-    uint64_t gpa[2], la[2];
-    size_t len[2];
-    uint8_t *ptr[2];
-};
-
-static int map_span(uint64_t la, size_t len, unsigned access, struct span *s, struct guest_fault *f)
+int guest_operand_map(uint64_t la, size_t len, unsigned access, struct guest_span *s, struct guest_fault *f)
 {
     if (len > 4096)
         return seg_fault(0, f);
@@ -137,7 +128,7 @@ static int map_span(uint64_t la, size_t len, unsigned access, struct span *s, st
             return -1;
         s->ptr[s->n] = guest_phys_mem.ptr(guest_phys_mem.ctx, s->gpa[s->n], chunk);
         if (!s->ptr[s->n])
-            return seg_fault(0, f);   /* not guest RAM (MMIO): not emulated */
+            return 1;
         s->la[s->n] = a;
         s->len[s->n] = chunk;
         done += chunk;
@@ -145,9 +136,16 @@ static int map_span(uint64_t la, size_t len, unsigned access, struct span *s, st
     return 0;
 }
 
+/* guest_operand_map for read/write: memory that is not RAM is not emulated (#GP). */
+static int map_span(uint64_t la, size_t len, unsigned access, struct guest_span *s, struct guest_fault *f)
+{
+    int rc = guest_operand_map(la, len, access, s, f);
+    return rc > 0 ? seg_fault(0, f) : rc;
+}
+
 int guest_operand_read(uint64_t la, void *dst, size_t len, unsigned access, struct guest_fault *f)
 {
-    struct span s;
+    struct guest_span s;
     if (map_span(la, len, access, &s, f))
         return -1;
     for (unsigned i = 0, done = 0; i < s.n; done += s.len[i++])
@@ -158,7 +156,7 @@ int guest_operand_read(uint64_t la, void *dst, size_t len, unsigned access, stru
 int guest_operand_write(struct cpu *c, uint64_t la, const void *src, size_t len, unsigned access,
                         struct guest_fault *f)
 {
-    struct span s;
+    struct guest_span s;
     if (map_span(la, len, access | WALK_WRITE, &s, f))
         return -1;
     for (unsigned i = 0; i < s.n; i++)

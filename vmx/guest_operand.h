@@ -40,6 +40,18 @@ int guest_store_value(struct cpu *c, const struct insn *insn, uint64_t *value);
  * (3.2.4). Returns 0, or -1 with *f set. */
 int guest_operand_linear(enum cpu_mode mode, unsigned seg, uint64_t offset, unsigned size, bool write,
                          uint64_t *la, struct guest_fault *f);
+/* Each page of [la, la+len) (at most two: len <= 4096) as a host pointer
+ * into guest RAM, with its guest-physical address. */
+struct guest_span {
+    unsigned n;
+    uint64_t gpa[2], la[2];
+    size_t len[2];
+    uint8_t *ptr[2];
+};
+/* Translate [la, la+len) through the guest's paging for `access` (WALK_*
+ * flags). Returns 0, -1 with *f set (#PF from the walk, #GP(0) for a
+ * non-canonical address or len > 4096), or 1 when a page is not RAM. */
+int guest_operand_map(uint64_t la, size_t len, unsigned access, struct guest_span *s, struct guest_fault *f);
 /* Read `len` (<= 4096) bytes at linear `la` through the guest's paging for
  * `access` (WALK_* flags). Returns 0, or -1 with *f set: #PF from the
  * walk, #GP(0) for a non-canonical address or memory that is not RAM. */

@@ -118,6 +118,7 @@ enum vmx_exit_reason {
 #define EPT_QUAL_WRITE           (1u << 1)
 #define EPT_QUAL_FETCH           (1u << 2)
 #define EPT_QUAL_LINEAR_VALID    (1u << 7)
+#define EPT_QUAL_TRANSLATED      (1u << 8)   /* with bit 7: not a paging-structure access */
 
 /* 25.8.3 VM-entry interruption-information field */
 #define INTR_INFO_VALID          (1u << 31)

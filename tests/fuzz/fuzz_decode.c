@@ -1,10 +1,29 @@
 /* libFuzzer target for hv/decode: arbitrary bytes in every CPU mode. The first
- * input byte picks the mode, the rest are the instruction bytes. */
+ * input byte picks the mode, the rest are the instruction bytes. A decoded
+ * read-modify-write also runs through hv/emulate with values taken from the
+ * instruction bytes. */
 #include <stdlib.h>
+#include <string.h>
 
-#include "hv/decode.h"
+#include "hv/emulate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Results stay within the operand size; no RFLAGS bit outside the status
+ * flags changes. */
+static void check_emulate(const struct insn *i, const uint8_t *b, size_t n)
+{
+    uint64_t v[3] = { 0, 0, 0 };
+    memcpy(v, b, n < sizeof(v) ? n : sizeof(v));
+    uint64_t flags = 0x2 | (v[2] & 0x3F7FD5);
+    struct emu_result r;
+    unsigned size = i->mem_operand_size;
+    if (emu_rmw(i->op, size, v[0], v[1], v[2], flags, &r) != 0)
+        return;   /* a size the emulator refuses (e.g. a byte BT*) */
+    if ((r.mem & ~emu_mask(size)) || ((r.rflags ^ flags) & ~EMU_STATUS_FLAGS) ||
+        (r.reg != EMU_REG_NONE && (r.reg_value & ~emu_mask(size))))
+        abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,5 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (insn_mnemonic(&i)[0] == '\0')
         abort();
+    if (emu_is_rmw(i.op))
+        check_emulate(&i, bytes, i.length);
     return 0;
 }

@@ -112,9 +112,86 @@ static void test_prefixed(void **state)
     assert_true(i.has_lock);
     assert_true(i.reads_memory);
     assert_true(i.writes_memory);
-    assert_int_equal(i.op, INSN_OP_OTHER);
+    assert_int_equal(i.op, INSN_OP_ADD);
     assert_string_equal(insn_mnemonic(&i), "add");
     assert_int_equal(i.imm, 5);
+}
+
+/* Each read-modify-write form the emulator handles (hv/emulate.c): the op,
+ * the memory operand's size and the source the decoder picks. */
+struct rmw_case {
+    const char *what;
+    uint8_t bytes[8], len;
+    enum insn_op op;
+    uint8_t mem_size;
+    enum insn_src_kind src;
+    uint8_t src_reg;     /* INSN_SRC_REG */
+    uint64_t imm;        /* INSN_SRC_IMM, as sign-extended by the encoding */
+    bool lock;
+};
+
+static void test_rmw_forms(void **state)
+{
+    (void)state;
+    static const struct rmw_case cases[] = {
+        { "add [eax], ebx", { 0x01, 0x18 }, 2, INSN_OP_ADD, 4, INSN_SRC_REG, INSN_REG_RBX, 0, false },
+        { "add byte [eax], 0x80", { 0x80, 0x00, 0x80 }, 3, INSN_OP_ADD, 1, INSN_SRC_IMM, 0, 0x80, false },
+        { "add dword [eax], -1 (83 ib)", { 0x83, 0x00, 0xFF }, 3, INSN_OP_ADD, 4, INSN_SRC_IMM, 0,
+          UINT64_MAX, false },
+        { "adc [eax], cx", { 0x66, 0x11, 0x08 }, 3, INSN_OP_ADC, 2, INSN_SRC_REG, INSN_REG_RCX, 0, false },
+        { "sub [eax], edx", { 0x29, 0x10 }, 2, INSN_OP_SUB, 4, INSN_SRC_REG, INSN_REG_RDX, 0, false },
+        { "sbb dword [eax], 7", { 0x83, 0x18, 0x07 }, 3, INSN_OP_SBB, 4, INSN_SRC_IMM, 0, 7, false },
+        { "and [eax], esi", { 0x21, 0x30 }, 2, INSN_OP_AND, 4, INSN_SRC_REG, INSN_REG_RSI, 0, false },
+        { "lock or dword [eax], 0x1000", { 0xF0, 0x81, 0x08, 0x00, 0x10, 0, 0 }, 7, INSN_OP_OR, 4,
+          INSN_SRC_IMM, 0, 0x1000, true },
+        { "xor [eax], bh", { 0x30, 0x38 }, 2, INSN_OP_XOR, 1, INSN_SRC_REG, INSN_REG_RBX, 0, false },
+        { "inc dword [eax]", { 0xFF, 0x00 }, 2, INSN_OP_INC, 4, INSN_SRC_NONE, 0, 0, false },
+        { "lock dec word [eax]", { 0xF0, 0x66, 0xFF, 0x08 }, 4, INSN_OP_DEC, 2, INSN_SRC_NONE, 0, 0, true },
+        { "neg byte [eax]", { 0xF6, 0x18 }, 2, INSN_OP_NEG, 1, INSN_SRC_NONE, 0, 0, false },
+        { "not dword [eax]", { 0xF7, 0x10 }, 2, INSN_OP_NOT, 4, INSN_SRC_NONE, 0, 0, false },
+        { "xchg [eax], edi", { 0x87, 0x38 }, 2, INSN_OP_XCHG, 4, INSN_SRC_REG, INSN_REG_RDI, 0, false },
+        { "lock cmpxchg [eax], ecx", { 0xF0, 0x0F, 0xB1, 0x08 }, 4, INSN_OP_CMPXCHG, 4, INSN_SRC_REG,
+          INSN_REG_RCX, 0, true },
+        { "cmpxchg [eax], dl", { 0x0F, 0xB0, 0x10 }, 3, INSN_OP_CMPXCHG, 1, INSN_SRC_REG, INSN_REG_RDX, 0,
+          false },
+        { "lock xadd [eax], ebx", { 0xF0, 0x0F, 0xC1, 0x18 }, 4, INSN_OP_XADD, 4, INSN_SRC_REG, INSN_REG_RBX,
+          0, true },
+        { "bts dword [eax], 33", { 0x0F, 0xBA, 0x28, 0x21 }, 4, INSN_OP_BTS, 4, INSN_SRC_IMM, 0, 33, false },
+        { "lock btr word [eax], 3", { 0xF0, 0x66, 0x0F, 0xBA, 0x30, 0x03 }, 6, INSN_OP_BTR, 2, INSN_SRC_IMM,
+          0, 3, true },
+        { "btc dword [eax], 5", { 0x0F, 0xBA, 0x38, 0x05 }, 4, INSN_OP_BTC, 4, INSN_SRC_IMM, 0, 5, false },
+        { "bts [eax], ecx (register offset)", { 0x0F, 0xAB, 0x08 }, 3, INSN_OP_BTS, 4, INSN_SRC_REG,
+          INSN_REG_RCX, 0, false },
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        const struct rmw_case *t = &cases[k];
+        struct insn i;
+        print_message("%s\n", t->what);
+        assert_int_equal(insn_decode(t->bytes, t->len, CPU_MODE_PROT32, &i), 0);
+        assert_int_equal(i.length, t->len);
+        assert_int_equal(i.op, t->op);
+        assert_true(i.has_mem && i.writes_memory);
+        assert_int_equal(i.mem.base, INSN_REG_RAX);
+        assert_int_equal(i.mem_operand_size, t->mem_size);
+        assert_int_equal(i.has_lock, t->lock);
+        assert_int_equal(i.src_kind, t->src);
+        if (t->src == INSN_SRC_REG)
+            assert_int_equal(i.src_reg, t->src_reg);
+        if (t->src == INSN_SRC_IMM) {   /* the consumer cuts it to src_size (guest_store_value) */
+            uint64_t m = i.src_size >= 8 ? UINT64_MAX : (1ull << (8 * i.src_size)) - 1;
+            assert_true((i.imm & m) == (t->imm & m));
+        }
+        if (t->src != INSN_SRC_NONE && t->op < INSN_OP_BTS)
+            assert_int_equal(i.src_size, t->mem_size);
+    }
+    struct insn i;
+    DECODE(CPU_MODE_LONG64, &i, 0x48, 0x87, 0x03);   /* xchg [rbx], rax */
+    assert_int_equal(i.op, INSN_OP_XCHG);
+    assert_int_equal(i.src_reg, INSN_REG_RAX);
+    assert_int_equal(i.mem_operand_size, 8);
+    DECODE(CPU_MODE_LONG64, &i, 0x39, 0x18);   /* cmp [rax], ebx: no write, not emulated */
+    assert_int_equal(i.op, INSN_OP_OTHER);
+    assert_false(i.writes_memory);
 }
 
 static void test_string_ops(void **state)
@@ -232,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_mov_high_byte_sib),
         cmocka_unit_test(test_mov_imm_rip_relative),
         cmocka_unit_test(test_prefixed),
+        cmocka_unit_test(test_rmw_forms),
         cmocka_unit_test(test_string_ops),
         cmocka_unit_test(test_16bit_addressing),
         cmocka_unit_test(test_no_memory_access),

@@ -1,0 +1,73 @@
+#include "hv/enforce_step.h"
+#include "hv/guest_ept.h"
+#include "hv/log.h"
+#include "hv/rendezvous.h"
+#include "hv/spinlock.h"
+#include "vmx/exit.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_insn.h"
+
+#define PAGE 4096ull
+#define MAX_LOGGED 64
+
+static uint64_t logged_rip[MAX_LOGGED];
+static unsigned nlogged;
+static struct spinlock logged_lock;
+
+/* True the first time rip falls back (up to MAX_LOGGED RIPs, then never). */
+static bool first_at(uint64_t rip)
+{
+    spin_lock(&logged_lock);
+    unsigned i = 0;
+    while (i < nlogged && logged_rip[i] != rip)
+        i++;
+    bool first = i == nlogged && nlogged < MAX_LOGGED;
+    if (first)
+        logged_rip[nlogged++] = rip;
+    spin_unlock(&logged_lock);
+    return first;
+}
+
+/* Every other CPU stays outside guest mode while the page is writable, so
+ * only this CPU's one instruction can use the permission (and only its
+ * TLB can hold it). */
+static void single_step(struct cpu *c, uint64_t page)
+{
+    if (c->stepping && c->step_count == ARRAY_SIZE(c->step_pages)) {
+        guest_inject_gp0();   /* a third page for one instruction: no such x86 write */
+        return;
+    }
+    if (!c->stepping)
+        world_stop(c);
+    c->step_pages[c->step_count++] = page;
+    c->stepping = true;
+    guest_ept_set_local(page, PAGE, EPT_RWX);
+    vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) | CPU_MONITOR_TRAP_FLAG);
+    /* Hold off interrupts for the one step so no handler runs with the page
+     * writable (blocking by STI needs RFLAGS.IF = 1, SDM 26.3.1.5). */
+    uint64_t intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
+    if ((vmread(GUEST_RFLAGS) & (1u << 9)) && !(intr & INTERRUPTIBILITY_MOV_SS))
+        vmwrite(GUEST_INTERRUPTIBILITY_INFO, intr | INTERRUPTIBILITY_STI);
+}
+
+void enforce_mem_step_done(struct cpu *c)
+{
+    vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_MONITOR_TRAP_FLAG);
+    if (!c->stepping)
+        return;
+    for (unsigned i = 0; i < c->step_count; i++)
+        guest_ept_set_local(c->step_pages[i], PAGE, EPT_RX);
+    c->step_count = 0;
+    c->stepping = false;
+    world_resume(c);
+}
+
+void enforce_step(struct cpu *c, uint64_t gpa, const struct guest_insn *gi)
+{
+    uint64_t rip = vmread(GUEST_RIP);
+    if (first_at(rip))
+        hv_log("cpu %u: write to protected page %lx at rip %lx (%s) not emulated: single-stepped%s", c->index,
+               ALIGN_DOWN(gpa, PAGE), rip, !gi ? "event delivery" : gi->status ? "undecoded" : insn_mnemonic(&gi->insn),
+               nlogged == MAX_LOGGED ? "; further RIPs not logged" : "");
+    single_step(c, ALIGN_DOWN(gpa, PAGE));
+}

@@ -1,0 +1,17 @@
+/* Emulation of the guest instruction whose write EPT write-protection
+ * stopped (hv/enforce_mem.c): MOV, STOS and MOVS (one page of REP
+ * iterations per exit), and the read-modify-write instructions of
+ * hv/emulate.h, LOCK'd or not. The write goes through the guest's paging
+ * to its RAM by the direct map; EPT permissions never change. */
+#ifndef BULWARK_EMUL_WRITE_H
+#define BULWARK_EMUL_WRITE_H
+
+#include "vmx/emul_mem.h"
+
+/* Emulate the decoded instruction at the guest's RIP, updating memory,
+ * registers, RFLAGS and RIP as the processor would, or injecting the fault
+ * it would raise. `judged`: the policy allowed this write to protected
+ * bytes (audit), so its first access may touch them. */
+enum emul_rc emul_write(struct cpu *c, const struct insn *in, bool judged, struct emul_hit *hit);
+
+#endif
