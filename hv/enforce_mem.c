@@ -12,6 +12,7 @@
 #include "hv/event.h"
 #include "hv/guest_ept.h"
 #include "hv/log.h"
+#include "hv/rendezvous.h"
 #include "hv/enforce_step.h"
 #include "hv/spinlock.h"
 #include "hv/x86.h"
