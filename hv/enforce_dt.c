@@ -27,8 +27,8 @@ bool enforce_dt_load(struct cpu *c, enum policy_table t, uint64_t base, uint16_t
         return true;
     if (p->state != DT_PIN_SET) {
         if (r->arm == POLICY_ARM_ON_FIRST_WRITE || p->state == DT_PIN_AFTER_RESET) {
-            if (vmread(GUEST_CR0) & CR0_PG) {
-                pin(p, base, limit);   /* the first load with paging on initializes: allowed */
+            if (vmread(GUEST_CR0) & CR0_PE) {
+                pin(p, base, limit);   /* the first load in protected mode initializes: allowed */
                 if (enforce.table_armed[t])   /* loaded after the contents armed */
                     enforce_mem_protect_table(t, base, limit);
             }

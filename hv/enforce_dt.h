@@ -9,8 +9,8 @@
 #include "hv/policy.h"
 
 enum dt_pin_state {
-    DT_PIN_NONE,        /* pins as the rule arms (at-launch, HC_ARM, first load with paging on) */
-    DT_PIN_AFTER_RESET, /* INIT: pins at the next load with CR0.PG = 1, whatever the rule's arm */
+    DT_PIN_NONE,        /* pins as the rule arms (at-launch, HC_ARM, first load in protected mode) */
+    DT_PIN_AFTER_RESET, /* INIT: pins at the next load with CR0.PE = 1, whatever the rule's arm */
     DT_PIN_SET,         /* base and limit hold the pinned value */
 };
 

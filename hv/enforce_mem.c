@@ -126,19 +126,19 @@ void enforce_mem_arm(struct cpu *c, enum policy_arm when)
         return;
     /* Each CPU has its own tables (and IDTR/GDTR in its own VMCS): each
      * protects its own. */
-    enforce_mem_arm_tables(c);
+    enforce_mem_arm_tables();
     for (unsigned i = 0; i < cpu_count; i++)
         if (&cpus[i] != c)
             cpu_request(c, &cpus[i], CPU_REQ_ARM_TABLES);
 }
 
-void enforce_mem_arm_tables(struct cpu *c)
+void enforce_mem_arm_tables(void)
 {
     for (unsigned t = 0; t < POLICY_TABLE_COUNT; t++) {
         bool idt = t == POLICY_TABLE_IDT;
-        /* A CPU out of reset has not loaded its kernel's tables yet: they
-         * are protected when it does (hv/enforce_dt.c). */
-        if (enforce.table_armed[t] && c->dt_pin[t].state != DT_PIN_AFTER_RESET)
+        /* A CPU still in real mode (out of reset) has no kernel table yet:
+         * it is protected when the CPU loads one (hv/enforce_dt.c). */
+        if (enforce.table_armed[t] && (vmread(GUEST_CR0) & CR0_PE))
             enforce_mem_protect_table(t, vmread(idt ? GUEST_IDTR_BASE : GUEST_GDTR_BASE),
                                       vmread(idt ? GUEST_IDTR_LIMIT : GUEST_GDTR_LIMIT));
     }

@@ -7,9 +7,9 @@
 /* Resolve and write-protect the memory and descriptor-table rules armed
  * by `when` (guest-virtual ranges through the guest's current paging). */
 void enforce_mem_arm(struct cpu *c, enum policy_arm when);
-/* Protect the descriptor tables CPU c has loaded, for every armed table
+/* Protect the descriptor tables this CPU has loaded, for every armed table
  * rule (run by each CPU on its own VMCS when the rules arm). */
-void enforce_mem_arm_tables(struct cpu *c);
+void enforce_mem_arm_tables(void);
 /* A write EPT violation at `gpa`. Returns false when no protection covers
  * that page (an unexpected violation); otherwise the write was judged
  * where it touches protected bytes and either skipped, or emulated

@@ -100,7 +100,7 @@ int vmx_prepare_entry(struct guest_regs *regs)
         if (req & CPU_REQ_INIT)
             guest_init_signal(c);
         if (req & CPU_REQ_ARM_TABLES)
-            enforce_mem_arm_tables(c);
+            enforce_mem_arm_tables();
         cpu_requests_done(c, req);
     }
     nmi_prepare_entry(c);
