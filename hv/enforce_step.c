@@ -3,6 +3,7 @@
 #include "hv/log.h"
 #include "hv/rendezvous.h"
 #include "hv/spinlock.h"
+#include "vmx/caps.h"
 #include "vmx/exit.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
@@ -43,6 +44,14 @@ static void single_step(struct cpu *c, uint64_t page)
     c->stepping = true;
     guest_ept_set_local(page, PAGE, EPT_RWX);
     vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) | CPU_MONITOR_TRAP_FLAG);
+    /* A watchdog in case the MTF exit never comes (Bochs 2.7 does not
+     * deliver it): the VMX-preemption timer ends the step after two timer
+     * units of 2^IA32_VMX_MISC[4:0] TSC ticks (SDM 26.5.1); one expires
+     * before the instruction in Bochs. On hardware MTF comes first. */
+    if (vmx_caps.has_preemption_timer) {
+        vmwrite(VMX_PREEMPTION_TIMER_VALUE, 2);
+        vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmread(PIN_BASED_VM_EXEC_CONTROL) | PIN_ACTIVATE_PREEMPTION_TIMER);
+    }
     /* Hold off interrupts for the one step so no handler runs with the page
      * writable (blocking by STI needs RFLAGS.IF = 1, SDM 26.3.1.5). */
     uint64_t intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
@@ -53,6 +62,7 @@ static void single_step(struct cpu *c, uint64_t page)
 void enforce_mem_step_done(struct cpu *c)
 {
     vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) & ~CPU_MONITOR_TRAP_FLAG);
+    vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmread(PIN_BASED_VM_EXEC_CONTROL) & ~(uint64_t)PIN_ACTIVATE_PREEMPTION_TIMER);
     if (!c->stepping)
         return;
     for (unsigned i = 0; i < c->step_count; i++)

@@ -69,6 +69,7 @@ const char *vmx_check_support(void)
     c->has_2m_pages = c->ept_vpid & EPT_CAP_2MB_PAGES;
     c->has_vpid = allowed1(c->procbased2, SECONDARY_ENABLE_VPID) && (c->ept_vpid & VPID_CAP_INVVPID);
     c->has_wait_for_sipi = c->misc & VMX_MISC_ACTIVITY_WAIT_SIPI;
+    c->has_preemption_timer = allowed1(c->pinbased, PIN_ACTIVATE_PREEMPTION_TIMER);
     c->phys_addr_bits = cpuid(0x80000000, 0).eax >= 0x80000008 ? (cpuid(0x80000008, 0).eax & 0xFF) : 36;
     return NULL;
 }

@@ -9,7 +9,7 @@ struct vmx_caps {
     uint64_t basic, misc, ept_vpid;
     uint64_t pinbased, procbased, procbased2, exit, entry;  /* allowed-0 | allowed-1 << 32 */
     uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
-    bool has_1g_pages, has_2m_pages, has_vpid, has_wait_for_sipi;
+    bool has_1g_pages, has_2m_pages, has_vpid, has_wait_for_sipi, has_preemption_timer;
     unsigned phys_addr_bits;
 };
 

@@ -42,6 +42,7 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_MAX] = {
     [EXIT_REASON_EPT_MISCONFIG] = exit_ept_misconfig,
     [EXIT_REASON_XSETBV] = exit_xsetbv,
     [EXIT_REASON_MONITOR_TRAP_FLAG] = exit_monitor_trap,
+    [EXIT_REASON_PREEMPTION_TIMER] = exit_monitor_trap,
 };
 
 /* An exit during event delivery (e.g. an EPT violation while the CPU

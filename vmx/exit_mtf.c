@@ -1,5 +1,6 @@
-/* Monitor-trap-flag exit: the single-stepped write to a shared page
- * (hv/enforce_mem.c) has completed. */
+/* The end of a single-stepped write to a shared page (hv/enforce_step.c):
+ * the monitor-trap-flag exit after the instruction, or the VMX-preemption
+ * timer that stands in when the MTF exit does not come. */
 #include "hv/enforce_step.h"
 #include "vmx/diag.h"
 #include "vmx/exit.h"
@@ -8,6 +9,6 @@ void exit_monitor_trap(struct cpu *c, uint64_t q)
 {
     (void)q;
     if (!c->stepping)
-        vmx_unexpected_exit(c, "monitor trap flag exit with no step in progress");
+        vmx_unexpected_exit(c, "single-step exit with no step in progress");
     enforce_mem_step_done(c);
 }

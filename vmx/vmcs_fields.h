@@ -90,6 +90,7 @@
 #define GUEST_LDTR_AR_BYTES             0x4820
 #define GUEST_TR_AR_BYTES               0x4822
 #define GUEST_INTERRUPTIBILITY_INFO     0x4824
+#define VMX_PREEMPTION_TIMER_VALUE      0x482E
 #define GUEST_ACTIVITY_STATE            0x4826
 #define GUEST_SYSENTER_CS               0x482A
 /* B.3.4 32-bit host state */

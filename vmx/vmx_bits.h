@@ -7,6 +7,7 @@
 #define PIN_EXTERNAL_INTERRUPT_EXITING  (1u << 0)
 #define PIN_NMI_EXITING                 (1u << 3)
 #define PIN_VIRTUAL_NMIS                (1u << 5)
+#define PIN_ACTIVATE_PREEMPTION_TIMER   (1u << 6)
 /* 25.6.2 primary processor-based controls */
 #define CPU_HLT_EXITING                 (1u << 7)
 #define CPU_NMI_WINDOW_EXITING          (1u << 22)
@@ -89,6 +90,7 @@ enum vmx_exit_reason {
     EXIT_REASON_EPT_VIOLATION = 48,
     EXIT_REASON_EPT_MISCONFIG = 49,
     EXIT_REASON_INVEPT = 50,
+    EXIT_REASON_PREEMPTION_TIMER = 52,
     EXIT_REASON_INVVPID = 53,
     EXIT_REASON_WBINVD = 54,
     EXIT_REASON_XSETBV = 55,
