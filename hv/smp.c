@@ -10,6 +10,7 @@
 #include "hv/run_end.h"
 #include "hv/tsc.h"
 #include "hv/x86.h"
+#include "vmx/caps.h"
 #include "vmx/vmcs_init.h"
 
 #define PAGE 4096u
@@ -91,6 +92,8 @@ void smp_start_aps(const struct boot_info *bi)
         aps += acpi_cpus.cpu[i].apic_id != cpus[0].apic_id;
     if (!aps)
         return;
+    if (!vmx_caps.has_wait_for_sipi)
+        run_end_failure("%u APs, but IA32_VMX_MISC offers no wait-for-SIPI state to hold them in", aps);
     if (aps >= MAX_CPUS)
         run_end_failure("%u CPUs, more than the %u Bulwark supports", aps + 1, MAX_CPUS);
     uint64_t page = trampoline_page(bi);
