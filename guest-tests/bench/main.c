@@ -13,8 +13,6 @@
 #define PROTECTED ((volatile uint32_t *)0x400000)
 #define NEIGHBOUR ((volatile uint32_t *)0x400800)
 
-#define CHURN_VA 0x00C00000u
-#define CHURN_PA 0x00800000u
 #define BENIGN_ROUNDS 32u
 
 #define TIMED(what, n, op) do {                                  \
@@ -87,27 +85,6 @@ static void bench(bool hv)
 
 static uint32_t data[16384]; /* 64 KiB of kernel data */
 
-static uint32_t data_pass(uint32_t seed)
-{
-    uint32_t x = seed, sum = 0;
-    for (uint32_t i = 0; i < sizeof(data) / 4; i++) {
-        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
-        data[i] = x;
-    }
-    for (uint32_t i = 0; i < sizeof(data) / 4; i++)
-        sum += data[i] ^ i;
-    return sum;
-}
-
-static void churn(uint32_t round)
-{
-    paging_split(CHURN_VA);
-    for (uint32_t i = 0; i < 64; i++)
-        paging_map4k(CHURN_VA + (i << 12), CHURN_PA + (((i * 7 + round) & 1023) << 12));
-    for (uint32_t i = 0; i < 64; i++)
-        *(volatile uint32_t *)(CHURN_VA + (i << 12)) = round << 16 | i;
-    paging_merge(CHURN_VA);
-}
 
 /* No HLT: Bochs advances the TSC over halted time too, and ticks must stay instructions. */
 static void benign(bool hv)
@@ -122,8 +99,8 @@ static void benign(bool hv)
     timer_start(1000);
     uint32_t sum = 0;
     for (uint32_t round = 0; round < BENIGN_ROUNDS; round++) {
-        sum += data_pass(round + 1);
-        churn(round);
+        sum += work_data_pass(data, ARRAY_SIZE(data), round + 1);
+        work_churn(round);
     }
     timer_stop();
     report("benign", t0, rdtsc(), 1);

@@ -5,8 +5,6 @@
  * interrupts throughout. */
 #include "lib.h"
 
-#define CHURN_VA  0x00C00000u
-#define CHURN_PA  0x00800000u
 #define ROUNDS    32u
 #define TICKS     30u
 
@@ -37,31 +35,6 @@ static void boot_steps(void)
            read_cr4(), rdmsr(IA32_EFER));
 }
 
-static uint32_t data_pass(uint32_t seed)
-{
-    uint32_t x = seed, sum = 0;
-    for (uint32_t i = 0; i < sizeof(data) / 4; i++) {
-        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
-        data[i] = x;
-    }
-    for (uint32_t i = 0; i < sizeof(data) / 4; i++)
-        sum += data[i] ^ i;
-    return sum;
-}
-
-static void churn(uint32_t round)
-{
-    paging_split(CHURN_VA);
-    for (uint32_t i = 0; i < 64; i++)
-        paging_map4k(CHURN_VA + (i << 12), CHURN_PA + (((i * 7 + round) & 1023) << 12));
-    for (uint32_t i = 0; i < 64; i++)
-        *(volatile uint32_t *)(CHURN_VA + (i << 12)) = round << 16 | i;
-    for (uint32_t i = 0; i < 64; i++)
-        if (*(volatile uint32_t *)(CHURN_PA + (((i * 7 + round) & 1023) << 12)) != (round << 16 | i))
-            fail("page churn round %u page %u", round, i);
-    paging_merge(CHURN_VA);
-}
-
 void test_main(struct mb1_info *mbi)
 {
     prot_init(mbi, "benign-strict");
@@ -73,11 +46,12 @@ void test_main(struct mb1_info *mbi)
     timer_start(100);
     uint32_t sums = 0;
     for (uint32_t round = 0; round < ROUNDS; round++) {
-        uint32_t a = data_pass(round + 1), b = data_pass(round + 1);
+        uint32_t a = work_data_pass(data, ARRAY_SIZE(data), round + 1);
+        uint32_t b = work_data_pass(data, ARRAY_SIZE(data), round + 1);
         if (a != b)
             fail("data pass %u: checksum 0x%x then 0x%x", round, a, b);
         sums += a;
-        churn(round);
+        work_churn(round);
     }
     for (uint32_t i = 0; timer_ticks < TICKS && i < 4 * TICKS; i++)
         asm volatile("sti; hlt"); /* only the timer is unmasked: one tick per wake-up */

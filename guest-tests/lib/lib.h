@@ -144,6 +144,13 @@ void paging_map4k(uint32_t va, uint32_t pa); /* inside the split slot */
 void paging_set_rw(uint32_t va, bool rw);    /* inside the split slot: writable or not */
 void paging_unmap4k(uint32_t va);            /* inside the split slot: not present */
 void paging_merge(uint32_t va);              /* back to one 4 MiB page */
+
+/* workload.c: benign kernel work. A data pass fills `words` words from a
+ * xorshift seed and returns their checksum; a churn round splits the 4 MiB
+ * page at 12 MiB, points 64 of its pages at frames from 8 MiB, writes and
+ * checks them, and merges it back. */
+uint32_t work_data_pass(uint32_t *d, uint32_t words, uint32_t seed);
+void work_churn(uint32_t round);
 void paging_flush(void);                     /* CR3 reload */
 
 /* ---- PIT timer on IRQ 0 through the 8259 PIC (vectors 32..47) ---- */

@@ -8,8 +8,6 @@
 #define WAIT_MS   10000u
 #define ROUNDS    8u
 #define TICKS     20u
-#define CHURN_VA  0x00C00000u
-#define CHURN_PA  0x00800000u
 
 static uint32_t data[MAX_CPUS][4096] __attribute__((aligned(4096))); /* 16 KiB per CPU */
 static struct desc_ptr idtr[MAX_CPUS], gdtr[MAX_CPUS];
@@ -24,24 +22,14 @@ static void report_setup(unsigned cpu)
            cpus[cpu].apic_id, idtr[cpu].base, gdtr[cpu].base, read_cr0(), read_cr4());
 }
 
-static uint32_t data_pass(uint32_t *d, uint32_t seed)
-{
-    uint32_t x = seed, sum = 0;
-    for (uint32_t i = 0; i < 4096; i++) {
-        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
-        d[i] = x;
-    }
-    for (uint32_t i = 0; i < 4096; i++)
-        sum += d[i] ^ i;
-    return sum;
-}
-
 /* Data passes (each twice, same checksum) with a CR3 reload after each. */
 static uint32_t data_work(unsigned cpu)
 {
     uint32_t sums = 0;
     for (uint32_t round = 0; round < ROUNDS; round++) {
-        uint32_t a = data_pass(data[cpu], cpu << 8 | (round + 1)), b = data_pass(data[cpu], cpu << 8 | (round + 1));
+        uint32_t seed = cpu << 8 | (round + 1);
+        uint32_t a = work_data_pass(data[cpu], ARRAY_SIZE(data[cpu]), seed);
+        uint32_t b = work_data_pass(data[cpu], ARRAY_SIZE(data[cpu]), seed);
         if (a != b)
             fail("cpu %u data pass %u: checksum 0x%x then 0x%x", cpu, round, a, b);
         sums += a;
@@ -50,18 +38,6 @@ static uint32_t data_work(unsigned cpu)
     return sums;
 }
 
-static void churn(uint32_t round)
-{
-    paging_split(CHURN_VA);
-    for (uint32_t i = 0; i < 64; i++)
-        paging_map4k(CHURN_VA + (i << 12), CHURN_PA + (((i * 7 + round) & 1023) << 12));
-    for (uint32_t i = 0; i < 64; i++)
-        *(volatile uint32_t *)(CHURN_VA + (i << 12)) = round << 16 | i;
-    for (uint32_t i = 0; i < 64; i++)
-        if (*(volatile uint32_t *)(CHURN_PA + (((i * 7 + round) & 1023) << 12)) != (round << 16 | i))
-            fail("page churn round %u page %u", round, i);
-    paging_merge(CHURN_VA);
-}
 
 /* Polls with interrupts on until `ticks` counts TICKS, for at most a second. */
 static void wait_ticks(volatile uint32_t *ticks)
@@ -118,7 +94,7 @@ void test_main(struct mb1_info *mbi)
     timer_start(100);
     uint32_t sums = data_work(0);
     for (uint32_t round = 0; round < ROUNDS; round++)
-        churn(round);
+        work_churn(round);
     wait_ticks(&timer_ticks);
     timer_stop();
     for (unsigned cpu = 1; cpu < ncpus; cpu++)
