@@ -13,24 +13,9 @@ static void syscall_entry(void) {}
 
 static void boot_steps(void)
 {
-    uint32_t r[4];
     gdt_install(); /* the IDT was loaded by the library before test_main */
-    wrmsr(IA32_SYSENTER_CS, SEL_KCODE);
-    wrmsr(IA32_SYSENTER_EIP, (uint32_t)syscall_entry);
-    cpuid(0x80000001, 0, r);
-    if (r[3] & (1u << 29))
-        wrmsr(IA32_LSTAR, (uint32_t)syscall_entry);
-    if (r[3] & (1u << 20))
-        wrmsr(IA32_EFER, rdmsr(IA32_EFER) | EFER_NXE);
     paging_enable();
-    write_cr0(read_cr0() | CR0_WP);
-    cpuid(0, 0, r);
-    uint32_t max = r[0], cr4 = read_cr4();
-    if (max >= 7) {
-        cpuid(7, 0, r);
-        cr4 |= (r[1] & (1u << 7) ? CR4_SMEP : 0) | (r[1] & (1u << 20) ? CR4_SMAP : 0);
-    }
-    write_cr4(cr4);
+    prot_cpu_setup();
     printk("benign-strict: boot done cr0=0x%08x cr4=0x%08x efer=0x%llx\n", read_cr0(),
            read_cr4(), rdmsr(IA32_EFER));
 }
