@@ -58,7 +58,7 @@ all: $(HV_ELF) guests
 
 # make run [GUEST=FILE] [GUEST_ARGS=...] [GUEST_MODULES="F ..."] [POLICY=FILE]
 #          [CPUS=N] [MEM=MiB] [VM=bochs|kvm] [TIMEOUT=s] [BARE=1]
-run: all
+run: all $(BUILD)/bw-report
 	@GUEST="$(GUEST)" GUEST_ARGS="$(GUEST_ARGS)" GUEST_MODULES="$(GUEST_MODULES)" \
 	  POLICY="$(POLICY)" HV_ARGS="$(HV_ARGS)" CPUS="$(CPUS)" MEM="$(MEM)" VM="$(VM)" \
 	  TIMEOUT="$(TIMEOUT)" BARE="$(BARE)" bash scripts/run.sh

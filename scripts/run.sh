@@ -2,7 +2,9 @@
 # `make run`: boot one guest kernel under Bulwark (or bare), stream its serial
 # transcript, exit with the run's status (see scripts/bochs-run.sh).
 # Settings come from the environment (make passes its command-line variables):
-#   GUEST=FILE            guest kernel (default: the benign demo kernel and its arguments)
+#   GUEST=FILE            guest kernel (default: the demo — guest-tests/smp-attack-2 on 2 CPUs
+#                         with its policy: attacks from an AP while the boot CPU works — and
+#                         then the records rendered by bw-report)
 #   GUEST_ARGS="..."      guest command line after the kernel's name
 #   GUEST_MODULES="F ..." guest modules, in order
 #   POLICY=FILE           policy module
@@ -13,9 +15,13 @@
 #   BARE=1                boot the guest directly, without the hypervisor
 set -uo pipefail
 cd "$(dirname "$0")/.."
+demo=
 if [ -z "${GUEST:-}" ]; then
-  GUEST=build/guests/benign.elf
-  GUEST_ARGS=${GUEST_ARGS:-$(sed -n 's/^args //p' guest-tests/benign/scenario)}
+  demo=guest-tests/smp-attack-2
+  GUEST=build/guests/smp-attack-2.elf
+  GUEST_ARGS=${GUEST_ARGS:-$(sed -n 's/^args //p' $demo/scenario)}
+  POLICY=${POLICY:-$demo/policy}
+  CPUS=${CPUS:-2}
 fi
 mode=hv; [ "${BARE:-0}" = 1 ] && mode=bare
 out=build/runs/run-${VM:-bochs}-$mode
@@ -34,3 +40,9 @@ pid=$!
 trap 'kill $pid 2>/dev/null' INT TERM
 tail -n +1 -F --pid=$pid "$out/serial.log" 2>/dev/null
 wait $pid
+rc=$?
+if [ -n "$demo" ] && [ $mode = hv ]; then
+  echo "== what Bulwark enforced (make report LOG=$out/serial.log)"
+  build/bw-report "$out/serial.log"
+fi
+exit $rc

@@ -9,7 +9,6 @@
 #define TICKS     30u
 
 static uint32_t data[16384]; /* 64 KiB of kernel data */
-static void syscall_entry(void) {}
 
 static void boot_steps(void)
 {

@@ -2,6 +2,8 @@
  * A kernel defines test_main(); returning from it reports PASS, fail() reports FAIL. */
 #ifndef GUEST_LIB_H
 #define GUEST_LIB_H
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
