@@ -114,6 +114,7 @@ void enforce_event_init(struct cpu *c, struct event *e, const struct guest_insn 
     e->cpu = c->index;
     e->rip = vmread(GUEST_RIP);
     e->cpl = guest_cpl();
+    e->bits = guest_code_bits();
     e->insn_len = gi->status == 0 ? gi->insn.length : (unsigned)MIN(gi->len, sizeof(e->insn));
     memcpy(e->insn, gi->bytes, e->insn_len);
 }

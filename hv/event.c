@@ -77,7 +77,7 @@ static size_t format(const struct event *e, uint64_t seq, char *buf, size_t size
         ADD(",\"limit\":\"0x%lx\"", e->limit);
     if (e->size)
         ADD(",\"size\":%u", e->size);
-    ADD(",\"rip\":\"0x%lx\",\"cpl\":%u,\"action\":\"%s\"", e->rip, e->cpl, e->action);
+    ADD(",\"rip\":\"0x%lx\",\"cpl\":%u,\"bits\":%u,\"action\":\"%s\"", e->rip, e->cpl, e->bits, e->action);
     if (e->audit)
         ADD(",\"mode\":\"audit\"");
     ADD(",\"insn\":\"");

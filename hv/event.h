@@ -23,6 +23,7 @@ struct event {
     unsigned size;          /* bytes written/read, 0 = unknown */
     uint64_t rip;
     unsigned cpl;
+    unsigned bits;          /* code size at rip: 16, 32 or 64 */
     const char *action;     /* "deny", "log", "allow" */
     bool audit;             /* policy in audit mode: the action was not enforced */
     uint8_t insn[15];

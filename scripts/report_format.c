@@ -17,7 +17,7 @@ static const struct {
 	[RF_VALUE] = { "value", false },   [RF_SIZE] = { "size", true },
 	[RF_RIP] = { "rip", false },       [RF_CPL] = { "cpl", true },
 	[RF_ACTION] = { "action", false }, [RF_INSN] = { "insn", false },
-	[RF_MODE] = { "mode", false },
+	[RF_BITS] = { "bits", true },
 };
 
 struct cur {
@@ -428,9 +428,7 @@ static void render(const struct rpt_disasm *d, const char *line, size_t len, boo
 	}
 	if (r.has[RF_INSN]) {
 		unsigned long long rip = r.has[RF_RIP] ? strtoull(r.val[RF_RIP], &end, 16) : 0;
-		/* "mode" is a CPU mode only when it is 16/32/64 (hv/event.c also
-		 * writes "audit" there) */
-		int mode = r.has[RF_MODE] ? rpt_mode(r.val[RF_MODE]) : 0;
+		int mode = r.has[RF_BITS] ? rpt_mode(r.val[RF_BITS]) : 0;
 		if (r.has[RF_RIP] && *end)
 			rip = 0;
 		rpt_disasm_insn(d, r.val[RF_INSN], mode ? mode : default_mode, rip, dis, sizeof(dis));

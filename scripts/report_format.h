@@ -19,7 +19,7 @@
 /* The record fields the report knows; others are parsed and ignored. */
 enum rpt_field {
 	RF_SEQ, RF_CPU, RF_KIND, RF_RESOURCE, RF_GPA, RF_GVA, RF_MSR, RF_ACCESS,
-	RF_VALUE, RF_SIZE, RF_RIP, RF_CPL, RF_ACTION, RF_INSN, RF_MODE, RF_COUNT
+	RF_VALUE, RF_SIZE, RF_RIP, RF_CPL, RF_ACTION, RF_INSN, RF_BITS, RF_COUNT
 };
 
 /* Every known field as printable ASCII text; numbers as their digits. */

@@ -5,11 +5,6 @@
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
-static enum cpu_mode guest_mode(void)
-{
-    return cpu_mode_from(vmread(GUEST_CR0), vmread(GUEST_IA32_EFER), (uint32_t)vmread(GUEST_CS_AR_BYTES));
-}
-
 /* The explicit memory operand, mapped for writing: true, or false with the
  * outcome in *rc (a fault is injected: the instruction raises it). */
 static bool map_operand(struct cpu *c, const struct insn *in, bool judged, struct guest_span *s,
@@ -21,7 +16,7 @@ static bool map_operand(struct cpu *c, const struct insn *in, bool judged, struc
         *rc = EMUL_UNHANDLED;
         return false;
     }
-    int r = emul_map_dest(guest_mode(), in->mem.seg, offset, in->mem_operand_size, judged, s, hit, &f);
+    int r = emul_map_dest(guest_cpu_mode(), in->mem.seg, offset, in->mem_operand_size, judged, s, hit, &f);
     if (r < 0)
         guest_inject_fault(&f);
     *rc = r < 0 ? EMUL_DONE : (enum emul_rc)r;
@@ -91,7 +86,7 @@ static enum emul_rc emul_string(struct cpu *c, const struct insn *in, bool judge
     uint64_t amask = emu_mask(asz), step = (vmread(GUEST_RFLAGS) & RFLAGS_DF) ? -(uint64_t)size : size;
     uint64_t di = guest_gpr(c, REG_RDI), si = guest_gpr(c, REG_RSI), v = 0, page = 0, done = 0;
     uint64_t count = in->has_rep ? guest_gpr(c, REG_RCX) & amask : 1;
-    enum cpu_mode mode = guest_mode();
+    enum cpu_mode mode = guest_cpu_mode();
     if (in->op == INSN_OP_STOS && guest_store_value(c, in, &v))
         return EMUL_UNHANDLED;
     for (; done < count; done++, di += step, si += step) {

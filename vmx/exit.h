@@ -4,6 +4,7 @@
 #define BULWARK_VMX_EXIT_H
 
 #include "hv/cpu.h"
+#include "hv/decode.h"
 
 typedef void (*exit_handler_fn)(struct cpu *c, uint64_t qualification);
 
@@ -16,6 +17,10 @@ static inline void guest_inject_ud(void) { guest_inject_exception(6, false, 0); 
 static inline void guest_inject_gp0(void) { guest_inject_exception(13, true, 0); }
 /* CPL is SS.DPL in VMX guest state (SDM 26.3.1.2). */
 unsigned guest_cpl(void);
+/* The mode the guest's code runs in now (hv/decode.h), and its width in
+ * bits (16, 32 or 64). */
+enum cpu_mode guest_cpu_mode(void);
+unsigned guest_code_bits(void);
 
 /* Handlers (vmx/exit_*.c) */
 void exit_cpuid(struct cpu *c, uint64_t q);

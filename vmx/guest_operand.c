@@ -51,7 +51,7 @@ int guest_dt_operand(struct cpu *c, uint64_t qualification, bool ldtr_tr, struct
     uint64_t gpr[16];
     memcpy(gpr, c->regs.gpr, sizeof(gpr));
     gpr[REG_RSP] = vmread(GUEST_RSP);
-    *mode = cpu_mode_from(vmread(GUEST_CR0), vmread(GUEST_IA32_EFER), (uint32_t)vmread(GUEST_CS_AR_BYTES));
+    *mode = guest_cpu_mode();
     if (dt_decode((uint32_t)vmread(VMX_INSTRUCTION_INFO), qualification, ldtr_tr, gpr, op))
         vmx_unexpected_exit(c, "reserved encoding in the instruction-information field");
     if (ldtr_tr && (*mode == CPU_MODE_REAL16 || (vmread(GUEST_RFLAGS) & RFLAGS_VM)))

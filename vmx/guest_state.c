@@ -28,3 +28,14 @@ void guest_inject_exception(unsigned vector, bool has_error_code, uint32_t error
 }
 
 unsigned guest_cpl(void) { return (vmread(GUEST_SS_AR_BYTES) >> 5) & 3; }
+
+enum cpu_mode guest_cpu_mode(void)
+{
+    return cpu_mode_from(vmread(GUEST_CR0), vmread(GUEST_IA32_EFER), (uint32_t)vmread(GUEST_CS_AR_BYTES));
+}
+
+unsigned guest_code_bits(void)
+{
+    enum cpu_mode m = guest_cpu_mode();
+    return m == CPU_MODE_LONG64 ? 64 : m == CPU_MODE_PROT32 ? 32 : 16;
+}

@@ -31,7 +31,7 @@ static void test_parse_sample(void **state)
 	assert_string_equal(r.val[RF_SIZE], "4");
 	assert_string_equal(r.val[RF_INSN], "8b 10");
 	assert_false(r.has[RF_MSR]);
-	assert_false(r.has[RF_MODE]);
+	assert_false(r.has[RF_BITS]);
 	/* unknown fields of any kind are skipped; escapes become printable text */
 	assert_int_equal(parse(" { \"seq\" : 18446744073709551615 , \"future\" : -1.5e+3,"
 			       "\"a-very-long-unknown-key-name\":\"" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -163,13 +163,13 @@ static void test_transcript(void **state)
 		SAMPLE "\r\n"
 		"{\"seq\":6,\"kind\":\"hv-memory\"\r\n"
 		"{\"seq\":7,\"kind\":\"a\0\"}\n"
-		"{\"seq\":8,\"kind\":\"msr-write\",\"action\":\"log\",\"insn\":\"89 3b\",\"mode\":\"32\"}\r\n"
-		"{\"seq\":9,\"kind\":\"vmcall-denied\",\"action\":\"deny\",\"insn\":\"8b 10\",\"mode\":\"audit\"}\n"
+		"{\"seq\":8,\"kind\":\"msr-write\",\"action\":\"log\",\"insn\":\"89 3b\",\"bits\":32}\r\n"
+		"{\"seq\":9,\"kind\":\"vmcall-denied\",\"action\":\"deny\",\"insn\":\"8b 10\",\"mode\":\"audit\",\"bits\":7}\n"
 		"bulwark: RESULT guest-exit value=0 status=1\r\n"
 		"{\"seq\":10,\"kind\":\"hv-memory\",\"action\":\"deny\"}";   /* no final newline */
 	char *out, *err;
 	assert_int_equal(run(t, sizeof(t) - 1, 64, &out, &err), 0);
-	/* the record's mode; --mode's (64) without one or for a non-CPU mode */
+	/* the record's bits; --mode's (64) without them or for a value that is no CPU mode */
 	assert_non_null(strstr(out, "\n     5   0 hv-memory      gpa=0x7c00000            read   -"
 				    "                  0x1001e2             0 deny   8b 10"
 				    "                mov edx, dword ptr [rax]\n"));
