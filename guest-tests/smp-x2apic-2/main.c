@@ -1,10 +1,14 @@
 /* smp-x2apic: every CPU's local APIC in x2APIC mode ("x2apic" on the command line). The
- * boot CPU starts the APs with INIT-SIPI-SIPI through the x2APIC ICR (MSR 830H); each CPU
- * boots as a kernel's does (own GDT/TSS and IDT, system-call MSRs, EFER.NXE, CR0.WP,
- * CR4.SMEP/SMAP); the boot CPU arms; all work with local APIC timer interrupts (EOI by
- * MSR 80BH), the boot CPU with PIT interrupts too. Then the boot CPU restarts the last AP from its halt, stops it with INIT
- * alone and starts it again from wait-for-SIPI: each start comes from reset onto the
- * AP's own tables, and the last one writes a gate of its own IDT (blocked under enforce).
+ * boot CPU starts the APs with INIT-SIPI-SIPI through the x2APIC ICR (MSR 830H); the last
+ * AP three times (from reset, from the halt after its first run, and after INIT alone
+ * stopped its heartbeat, from wait-for-SIPI), each start from reset onto its own tables.
+ * Every CPU boots as a kernel's does (own GDT/TSS and IDT, system-call MSRs, EFER.NXE,
+ * CR0.WP, CR4.SMEP/SMAP); the boot CPU arms; all work with local APIC timer interrupts
+ * (EOI by MSR 80BH), the boot CPU with PIT interrupts too. Then, with the others quiet,
+ * the restarted AP writes a gate of its own IDT (blocked under enforce). The restarts come
+ * before arming: armed, the IDT and GDT pages stay write-protected across INIT, so the
+ * library's rebuild of them on a restart (and LTR, which needs the TSS descriptor made
+ * available again) would be denied.
  * Command line: "enforce x2apic cpus=N". */
 #include "smp.h"
 
@@ -17,7 +21,7 @@
 static uint32_t data[MAX_CPUS][1024] __attribute__((aligned(4096)));
 static struct desc_ptr idtr[MAX_CPUS], gdtr[MAX_CPUS];
 static volatile uint32_t up, beat;
-static struct barrier work;
+static struct barrier work, quiet;
 
 static void evil_handler(void) { fail("evil handler ran"); }
 
@@ -64,31 +68,34 @@ static void benign_work(unsigned cpu)
     printk("cpu %u: local APIC timer ok: %u data rounds with CR3 reloads\n", cpu, rounds);
 }
 
-static void ap_main(unsigned cpu)
-{
-    prot_cpu_setup();
-    report_setup(cpu);
-    atomic_inc(&up);
-    barrier_wait(&work, ncpus, WAIT_MS, "start of work");
-    benign_work(cpu);
-}
-
-/* A restart: from reset (the trampoline left PE alone set) onto its first start's tables. */
-static void note_restart(unsigned cpu)
+/* Each start of the AP that is restarted: its tables at the first, then that it came from
+ * reset (the trampoline set PE alone) onto the same tables. */
+static void note_start(unsigned cpu)
 {
     const struct cpu_info *c = &cpus[cpu];
     require_x2apic(cpu);
     printk("cpu %u: start %u, entry cr0=0x%08x cr4=0x%08x, IDT 0x%x GDT 0x%x\n", cpu, c->boots,
            c->entry_cr0, c->entry_cr4, sidt().base, sgdt().base);
+    if (c->boots == 1) {
+        idtr[cpu] = sidt();
+        gdtr[cpu] = sgdt();
+        return;
+    }
     if ((c->entry_cr0 & (CR0_PG | CR0_WP)) || !(c->entry_cr0 & 1) || c->entry_cr4)
         fail("cpu %u: start %u not from reset", cpu, c->boots);
     if (sidt().base != idtr[cpu].base || sgdt().base != gdtr[cpu].base)
         fail("cpu %u: start %u on other tables than its first", cpu, c->boots);
 }
 
+static void first_run(unsigned cpu)
+{
+    note_start(cpu);
+    prot_cpu_setup(); /* CR0.WP, CR4.SMEP, ...: for the next INIT to wipe */
+}
+
 static void beating(unsigned cpu)
 {
-    note_restart(cpu);
+    note_start(cpu);
     for (uint64_t end = tsc_after_ms(WAIT_MS); rdtsc() < end;)
         beat++;
     fail("cpu %u: still running after %u ms: INIT never stopped it", cpu, WAIT_MS);
@@ -96,7 +103,6 @@ static void beating(unsigned cpu)
 
 static void gate_write(unsigned cpu)
 {
-    note_restart(cpu);
     volatile uint32_t *gate = (volatile uint32_t *)(sidt().base + VICTIM * 8);
     uint32_t before = *gate, value = SEL_KCODE << 16 | ((uint32_t)evil_handler & 0xFFFF);
     printk("cpu %u: idt-own: gate %u at 0x%x = 0x%08x, writing 0x%08x\n", cpu, VICTIM,
@@ -109,9 +115,27 @@ static void gate_write(unsigned cpu)
     prot_outcome("restarted-idt-own", *gate == value);
 }
 
-static void restart(unsigned ap)
+static void ap_main(unsigned cpu)
 {
-    smp_start(ap, beating); /* from the halt after its work returned */
+    bool restarted = cpus[cpu].boots > 1;
+    if (restarted)
+        note_start(cpu);
+    prot_cpu_setup();
+    report_setup(cpu);
+    atomic_inc(&up);
+    barrier_wait(&work, ncpus, WAIT_MS, "start of work");
+    benign_work(cpu);
+    barrier_wait(&quiet, ncpus, WAIT_MS, "end of work");
+    if (restarted)
+        gate_write(cpu);
+}
+
+/* The last AP: a first run, a restart from its halt, INIT alone to stop its heartbeat. */
+static void restart_cycle(unsigned ap)
+{
+    smp_start(ap, first_run);
+    smp_wait_done(ap, WAIT_MS);
+    smp_start(ap, beating);
     wait_ge(&beat, BEATS, WAIT_MS, "the restarted AP's heartbeat");
     smp_send_init(ap);
     delay_us(1000);
@@ -120,8 +144,6 @@ static void restart(unsigned ap)
     if (beat != stopped)
         fail("cpu %u kept running after INIT (%u, then %u)", ap, stopped, beat);
     printk("smp-x2apic: INIT stopped cpu %u after %u beats\n", ap, stopped);
-    smp_start(ap, gate_write); /* from the wait-for-SIPI state INIT left */
-    smp_wait_done(ap, WAIT_MS);
 }
 
 void test_main(struct mb1_info *mbi)
@@ -132,8 +154,9 @@ void test_main(struct mb1_info *mbi)
     paging_enable();
     prot_cpu_setup();
     report_setup(0);
+    restart_cycle(ncpus - 1);
     for (unsigned cpu = 1; cpu < ncpus; cpu++)
-        smp_start(cpu, ap_main);
+        smp_start(cpu, ap_main); /* the last from the wait-for-SIPI state INIT left */
     wait_ge(&up, ncpus - 1, WAIT_MS, "every AP to set up");
     for (unsigned i = 0; i < ncpus; i++)
         for (unsigned j = 0; j < i; j++)
@@ -144,9 +167,9 @@ void test_main(struct mb1_info *mbi)
     timer_start(100); /* the 8259s remapped: the PIT ticks alongside */
     benign_work(0);
     timer_stop();
+    barrier_wait(&quiet, ncpus, WAIT_MS, "end of work");
     for (unsigned cpu = 1; cpu < ncpus; cpu++)
         smp_wait_done(cpu, WAIT_MS);
-    printk("smp-x2apic: %u CPUs worked in x2APIC mode\n", ncpus);
-    restart(ncpus - 1);
-    printk("smp-x2apic: cpu %u restarted twice through the x2APIC ICR\n", ncpus - 1);
+    printk("smp-x2apic: %u CPUs worked in x2APIC mode, cpu %u after two restarts\n", ncpus,
+           ncpus - 1);
 }
