@@ -7,8 +7,7 @@
  * (EOI by MSR 80BH), the boot CPU with PIT interrupts too. Then, with the others quiet,
  * the restarted AP writes a gate of its own IDT (blocked under enforce). The restarts come
  * before arming: armed, the IDT and GDT pages stay write-protected across INIT, so the
- * library's rebuild of them on a restart (and LTR, which needs the TSS descriptor made
- * available again) would be denied.
+ * library's rebuild of them on a restart would be denied.
  * Command line: "enforce x2apic cpus=N". */
 #include "smp.h"
 
