@@ -24,6 +24,7 @@ struct mb1_mmap_entry { uint32_t size; uint64_t addr, len; uint32_t type; } __at
 
 void test_main(struct mb1_info *mbi);
 const char *cmdline_args(const struct mb1_info *mbi); /* command line after the kernel's name */
+bool cmdline_has(const struct mb1_info *mbi, const char *word); /* a blank-separated word */
 /* The value of "key=N" (decimal) among the arguments, or dflt when absent. */
 uint32_t cmdline_uint(const struct mb1_info *mbi, const char *key, uint32_t dflt);
 

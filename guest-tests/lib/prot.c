@@ -4,31 +4,12 @@
 static bool audit, hv;
 static const char *who = "prot";
 
-static int strncmp_eq(const char *a, const char *b, size_t n)
-{
-    for (; n; n--, a++, b++)
-        if (*a != *b)
-            return 1;
-    return 0;
-}
-
-/* Whether `word` is one of the blank-separated words of s. */
-static bool has_word(const char *s, const char *word)
-{
-    size_t n = strlen(word);
-    for (const char *p = s; *p; p++)
-        if ((p == s || p[-1] == ' ') && !strncmp_eq(p, word, n) && (p[n] == ' ' || !p[n]))
-            return true;
-    return false;
-}
-
 void prot_init(const struct mb1_info *mbi, const char *name)
 {
-    const char *a = cmdline_args(mbi);
     who = name;
-    if (has_word(a, "enforce") == has_word(a, "audit"))
-        fail("%s: command line '%s': want 'enforce' or 'audit'", name, a);
-    audit = has_word(a, "audit");
+    if (cmdline_has(mbi, "enforce") == cmdline_has(mbi, "audit"))
+        fail("%s: command line '%s': want 'enforce' or 'audit'", name, cmdline_args(mbi));
+    audit = cmdline_has(mbi, "audit");
     hv = hv_present();
     printk("%s: mode %s, hypervisor %s\n", name, audit ? "audit" : "enforce",
            hv ? "present" : "absent (bare run: nothing is protected, expecting changes to land)");

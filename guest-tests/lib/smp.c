@@ -72,8 +72,8 @@ void ap_entry(void)
     write_cr4(read_cr4() | ap_boot_cr4);
     write_cr3(ap_boot_cr3);
     write_cr0(ap_boot_cr0);
-    gdt_install();
     lapic_enable();
+    gdt_install();
     c->ticks = 0;
     uint32_t boot = atomic_inc(&c->boots);
     ap_fn[cpu](cpu);
@@ -122,7 +122,8 @@ void smp_init(const struct mb1_info *mbi)
     if (!want)
         fail("smp: no cpus=N on the command line");
     tsc_calibrate();
-    lapic_init();
+    lapic_init(cmdline_has(mbi, "x2apic"));
+    lapic_enable();
     unsigned n = madt_apic_ids(ids, MAX_CPUS), k = 1;
     if (n != want)
         fail("smp: the MADT lists %u enabled CPUs, want cpus=%u", n, want);
@@ -137,13 +138,13 @@ void smp_init(const struct mb1_info *mbi)
     if (tramp_page == LOW_END)
         fail("smp: no free page below 0x%x for the AP trampoline", LOW_END);
     memcpy((void *)tramp_page, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
-    lapic_enable();
     ncpus = n;
     console_lock();
     printk("smp: %u CPUs, APIC IDs", n);
     for (unsigned i = 0; i < n; i++)
         printk(" %u", cpus[i].apic_id);
-    printk("; TSC %u ticks/ms; AP trampoline at 0x%x\n", tsc_per_ms, tramp_page);
+    printk("; TSC %u ticks/ms; AP trampoline at 0x%x; %s mode\n", tsc_per_ms, tramp_page,
+           lapic_x2apic() ? "x2APIC" : "xAPIC");
     console_unlock();
 }
 

@@ -1,7 +1,8 @@
-/* Multiprocessor kernels: CPU discovery from the ACPI MADT, the xAPIC, INIT-SIPI-SIPI
- * through a real-mode trampoline below 1 MiB, each CPU's own IDT, GDT and TSS, and bounded
- * waits between CPUs. CPU indexes: 0 is the boot CPU, then the other enabled processors in
- * MADT order (the order in which the hypervisor numbers them in its records). */
+/* Multiprocessor kernels: CPU discovery from the ACPI MADT, the local APIC (xAPIC or
+ * x2APIC), INIT-SIPI-SIPI through a real-mode trampoline below 1 MiB, each CPU's own IDT,
+ * GDT and TSS, and bounded waits between CPUs. CPU indexes: 0 is the boot CPU, then the
+ * other enabled processors in MADT order (the order in which the hypervisor numbers them in
+ * its records). */
 #ifndef GUEST_SMP_H
 #define GUEST_SMP_H
 #include "lib.h"
@@ -12,12 +13,18 @@ void tsc_calibrate(void);
 uint64_t tsc_after_ms(uint32_t ms); /* the TSC value ms milliseconds from now */
 void delay_us(uint32_t us);
 
-/* ---- local APIC in xAPIC mode (lapic.c) ---- */
+/* ---- local APIC, xAPIC or x2APIC mode (lapic.c) ----
+ * Each access goes by the mode IA32_APIC_BASE shows on the CPU that makes it. */
 #define ICR_INIT 0x0000C500u /* INIT, level triggered, assert */
 #define ICR_SIPI 0x00004600u /* start-up; | the vector (page number of the entry) */
-void lapic_init(void);       /* MMIO base from IA32_APIC_BASE */
+/* The boot CPU, still in xAPIC mode: MMIO base, and the mode every CPU's lapic_enable
+ * selects (x2apic: requires CPUID.1:ECX[21]). */
+void lapic_init(bool x2apic);
+bool lapic_x2apic(void);     /* this CPU's local APIC is in x2APIC mode */
 uint32_t lapic_id(void);
-void lapic_enable(void);     /* software enable, spurious vector VEC_APIC_SPURIOUS */
+/* This CPU: into x2APIC mode if selected, then software enable (spurious vector
+ * VEC_APIC_SPURIOUS). */
+void lapic_enable(void);
 void lapic_send(uint32_t apic_id, uint32_t icr);
 void lapic_timer_start(uint32_t count); /* periodic on VEC_APIC_TIMER, counts cpus[].ticks */
 void lapic_timer_stop(void);
@@ -35,7 +42,8 @@ struct cpu_info {
 };
 extern struct cpu_info cpus[MAX_CPUS];
 extern unsigned ncpus;
-/* Calibrates the TSC, finds the CPUs and requires as many as "cpus=N" on the command line. */
+/* Calibrates the TSC, finds the CPUs and requires as many as "cpus=N" on the command line;
+ * the word "x2apic" there puts every CPU's local APIC in x2APIC mode (default xAPIC). */
 void smp_init(const struct mb1_info *mbi);
 /* INIT-SIPI-SIPI: (re)starts an AP, whatever it was doing, in fn(cpu) on a fresh stack with
  * its own IDT, GDT and TSS and the boot CPU's paging; returns once the AP runs (fails after

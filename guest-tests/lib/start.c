@@ -38,6 +38,16 @@ const char *cmdline_args(const struct mb1_info *mbi)
     return s;
 }
 
+bool cmdline_has(const struct mb1_info *mbi, const char *word)
+{
+    size_t n = strlen(word);
+    const char *a = cmdline_args(mbi);
+    for (const char *p = a; *p; p++)
+        if ((p == a || p[-1] == ' ') && !memcmp(p, word, n) && (p[n] == ' ' || !p[n]))
+            return true;
+    return false;
+}
+
 uint32_t cmdline_uint(const struct mb1_info *mbi, const char *key, uint32_t dflt)
 {
     size_t n = strlen(key);
