@@ -68,6 +68,7 @@ struct cpu {
      * such pages needs both. */
     uint64_t step_pages[2];
     unsigned step_count;
+    uint64_t step_rip;          /* the stepped instruction: the step ends once RIP leaves it */
     bool stepping;
 
     /* IDTR and GDTR (by enum policy_table) as pinned by the table rules

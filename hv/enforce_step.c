@@ -40,6 +40,7 @@ static void single_step(struct cpu *c, uint64_t page)
     }
     if (!c->stepping)
         world_stop(c);
+    c->step_rip = vmread(GUEST_RIP);
     c->step_pages[c->step_count++] = page;
     c->stepping = true;
     guest_ept_set_local(page, PAGE, EPT_RWX);

@@ -5,10 +5,15 @@
 #include "hv/x86.h"
 
 /* Lock-free ring: a writer takes a sequence number with one atomic add and
- * owns slot seq % EVENT_RING_SLOTS; the slot's `seq` is 0 while it is being
- * written and the record's number once it is whole (a per-slot seqlock), so
+ * writes slot seq % EVENT_RING_SLOTS. It claims the slot by swapping the
+ * slot's `seq` from an older number to SLOT_BUSY (a writer 64 records
+ * behind that still holds it finishes first; a newer record already there
+ * means this one was overwritten before it was written, and it only goes
+ * to the serial line); the record's number is stored once it is whole, so
  * a reader copies a record only when the number is the same before and
- * after the copy. CPUs recording at once never wait for each other. */
+ * after the copy. CPUs recording at once wait for each other only when
+ * one is a whole ring behind. */
+#define SLOT_BUSY (~0ull)
 struct ring_slot {
     volatile uint64_t seq;
     uint16_t len;
@@ -94,10 +99,18 @@ void event_emit(const struct event *e)
     struct ring_slot *s = &ring[seq % EVENT_RING_SLOTS];
     char line[EVENT_RECORD_MAX];
     size_t len = format(e, seq, line, sizeof(line));
-    __atomic_store_n(&s->seq, 0, __ATOMIC_SEQ_CST);
-    memcpy(s->text, line, len);
-    s->len = (uint16_t)len;
-    __atomic_store_n(&s->seq, seq, __ATOMIC_RELEASE);
+    uint64_t held = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+    while (held == SLOT_BUSY || held < seq) {
+        if (held != SLOT_BUSY &&
+            __atomic_compare_exchange_n(&s->seq, &held, SLOT_BUSY, false, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+            memcpy(s->text, line, len);
+            s->len = (uint16_t)len;
+            __atomic_store_n(&s->seq, seq, __ATOMIC_RELEASE);
+            break;
+        }
+        cpu_relax();
+        held = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+    }
     if (!rate_allows(e->cpu)) {
         __atomic_fetch_add(&suppressed, 1, __ATOMIC_RELAXED);
         return;

@@ -68,7 +68,10 @@ bool guest_ipi_apic_write(struct cpu *c, uint64_t gpa)
     }
     volatile uint32_t *apic = mmio_map(apic_page);
     unsigned off = (unsigned)(gpa & 0xFFC);
-    if (off != XAPIC_ICR_LOW || !guest_ipi_intercept(c, (uint32_t)value, apic[XAPIC_ICR_HIGH / 4] >> 24, false))
+    /* The APIC ID is how the hypervisor reaches this CPU: it stays put
+     * (writable only on some processors, SDM 11.4.6). */
+    if (off != XAPIC_ID &&
+        (off != XAPIC_ICR_LOW || !guest_ipi_intercept(c, (uint32_t)value, apic[XAPIC_ICR_HIGH / 4] >> 24, false)))
         apic[off / 4] = (uint32_t)value;
     guest_advance_rip(gi.insn.length);
     return true;

@@ -8,10 +8,8 @@
 #define BULWARK_GUEST_IPI_H
 
 #include "hv/cpu.h"
+#include "hv/lapic.h"
 
-#define MSR_X2APIC_ICR    0x830
-#define XAPIC_ICR_LOW     0x300
-#define XAPIC_ICR_HIGH    0x310
 
 /* An ICR write by the guest on CPU c (dest: the destination field, APIC ID
  * bits 31:24 of ICR-high in xAPIC mode, bits 63:32 in x2APIC mode).

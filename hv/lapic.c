@@ -5,11 +5,6 @@
 #include "hv/mm.h"
 #include "hv/x86.h"
 
-#define XAPIC_ID           0x20
-#define XAPIC_ICR_LOW      0x300
-#define XAPIC_ICR_HIGH     0x310
-#define X2APIC_ID          0x802
-#define X2APIC_ICR         0x830
 #define ICR_SEND_PENDING   (1u << 12)
 #define SEND_SPINS         1000000
 
@@ -22,8 +17,9 @@ uint32_t lapic_id(void)
 {
     uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
     if (base & APIC_BASE_EXTD)
-        return (uint32_t)rdmsr(X2APIC_ID);
-    return xapic(base)[XAPIC_ID / 4] >> 24;
+        return (uint32_t)rdmsr(MSR_X2APIC_ID);
+    volatile uint32_t *r = xapic(base);
+    return r ? r[XAPIC_ID / 4] >> 24 : cpuid(1, 0).ebx >> 24;
 }
 
 static bool xapic_idle(volatile uint32_t *r)
@@ -42,13 +38,13 @@ bool lapic_send(uint32_t apic_id, uint32_t icr_low)
     if (!(base & APIC_BASE_EN) || (!(base & APIC_BASE_EXTD) && apic_id > 0xFF))
         return false;
     if (base & APIC_BASE_EXTD) {
-        wrmsr(X2APIC_ICR, (uint64_t)apic_id << 32 | icr_low);
+        wrmsr(MSR_X2APIC_ICR, (uint64_t)apic_id << 32 | icr_low);
         return true;
     }
     /* The guest may be between its own ICR-high and ICR-low writes: put
      * its destination back afterwards. */
     volatile uint32_t *r = xapic(base);
-    if (!xapic_idle(r))
+    if (!r || !xapic_idle(r))
         return false;
     uint32_t guest_high = r[XAPIC_ICR_HIGH / 4];
     r[XAPIC_ICR_HIGH / 4] = apic_id << 24;

@@ -12,6 +12,13 @@
 #define APIC_BASE_EN     (1ull << 11)
 #define APIC_BASE_ADDR   0xFFFFFF000ull
 
+/* Registers: xAPIC MMIO offsets, x2APIC MSRs (SDM Vol 3A Table 11-1, 11-6) */
+#define XAPIC_ID         0x020
+#define XAPIC_ICR_LOW    0x300
+#define XAPIC_ICR_HIGH   0x310
+#define MSR_X2APIC_ID    0x802
+#define MSR_X2APIC_ICR   0x830
+
 /* ICR delivery modes (SDM Vol 3A 11.6.1, Figure 11-12) */
 #define ICR_NMI          (4u << 8)
 #define ICR_INIT         (5u << 8)

@@ -46,6 +46,8 @@ uint64_t hv_reserved_size(void)
  * (PAT entry 3, UC). The identity map shares these page directories. */
 void *mmio_map(uint64_t phys)
 {
+    if (phys >> 32)
+        return NULL;   /* beyond the direct map */
     uint64_t *pml4 = phys_to_virt(read_cr3() & ~0xFFFull);
     uint64_t *pdpt = phys_to_virt(pml4[(PHYS_MAP_BASE >> 39) & 511] & PTE_ADDR_MASK);
     uint64_t *pd = phys_to_virt(pdpt[(phys >> 30) & 511] & PTE_ADDR_MASK);

@@ -22,7 +22,7 @@ void mm_init(uint64_t load_base);
 uint64_t hv_reserved_base(void);
 uint64_t hv_reserved_size(void);
 /* The direct-map address of memory-mapped registers at `phys` (below
- * 4 GiB), made uncacheable. */
+ * 4 GiB, else NULL), made uncacheable. */
 void *mmio_map(uint64_t phys);
 
 #endif

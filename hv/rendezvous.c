@@ -19,6 +19,23 @@
 
 static volatile uint64_t ept_generation;
 static volatile int world_owner = -1;
+static volatile bool stopping;   /* the run is over: halt instead of entering the guest */
+
+static void halt_if_stopping(void)
+{
+    if (__atomic_load_n(&stopping, __ATOMIC_SEQ_CST))
+        cpu_halt_forever();
+}
+
+void cpu_stop_others(void)
+{
+    if (__atomic_exchange_n(&stopping, true, __ATOMIC_SEQ_CST))
+        return;
+    struct cpu *me = this_cpu();
+    for (unsigned i = 0; i < cpu_count; i++)
+        if (&cpus[i] != me)
+            lapic_send(cpus[i].apic_id, ICR_NMI);
+}
 
 /* Cost of the shootdowns and stops, in TSC ticks, for the exit summary. */
 static struct wait_stats {
@@ -69,9 +86,14 @@ static bool owned_by_other(const struct cpu *c)
 
 void cpu_kick(struct cpu *c)
 {
-    __atomic_store_n(&c->kicked, true, __ATOMIC_SEQ_CST);
-    if (!lapic_send(c->apic_id, ICR_NMI))
+    /* One NMI per mark: a second NMI while one is in flight would reach
+     * the guest unmarked. */
+    if (__atomic_exchange_n(&c->kicked, true, __ATOMIC_SEQ_CST))
+        return;
+    if (!lapic_send(c->apic_id, ICR_NMI)) {
+        __atomic_store_n(&c->kicked, false, __ATOMIC_SEQ_CST);
         hv_log("cpu %u: cannot send an NMI to cpu %u (local APIC disabled or busy)", this_cpu()->index, c->index);
+    }
 }
 
 /* Wait until `done(c)` holds for every other CPU, kicking those that run
@@ -86,6 +108,7 @@ static void wait_others(struct cpu *me, bool (*done)(const struct cpu *, uint64_
         struct cpu *c = &cpus[i];
         uint64_t start = rdtsc();
         while (c != me && !done(c, arg)) {
+            halt_if_stopping();
             if (rdtsc() - start > tsc_hz())   /* a second */
                 run_end_failure("cpu %u did not answer %s from cpu %u", c->index, what, me->index);
             cpu_relax();
@@ -98,9 +121,11 @@ static bool outside_guest(const struct cpu *c)
     return !__atomic_load_n(&c->in_guest, __ATOMIC_SEQ_CST) || c->waiting_sipi;
 }
 
+/* A parked CPU runs no guest code and flushes before it leaves the park. */
 static bool flushed(const struct cpu *c, uint64_t gen)
 {
-    return outside_guest(c) || __atomic_load_n(&c->ept_gen, __ATOMIC_ACQUIRE) >= gen;
+    return outside_guest(c) || __atomic_load_n(&c->parked, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&c->ept_gen, __ATOMIC_ACQUIRE) >= gen;
 }
 
 static bool stopped(const struct cpu *c, uint64_t unused)
@@ -143,10 +168,16 @@ void cpu_request(struct cpu *from, struct cpu *t, uint32_t req)
     if (t == from)
         return;
     for (uint64_t start = rdtsc();; cpu_relax()) {
-        if (t->waiting_sipi) {
+        /* Waiting for SIPI in guest mode (not merely reset in root mode,
+         * where a SIPI would be lost). */
+        if (t->waiting_sipi && __atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST)) {
             __atomic_fetch_and(&t->requests, ~req, __ATOMIC_SEQ_CST);
             return;
         }
+        halt_if_stopping();
+        /* Two CPUs sending each other INIT: the sender is reset anyway. */
+        if (__atomic_load_n(&from->requests, __ATOMIC_SEQ_CST) & CPU_REQ_INIT)
+            return;
         bool pending = __atomic_load_n(&t->requests, __ATOMIC_SEQ_CST) & req;
         bool running = __atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST);
         if (!pending && running)
@@ -165,26 +196,33 @@ void cpu_left_guest(struct cpu *c) { __atomic_store_n(&c->in_guest, false, __ATO
 static void park(struct cpu *c)
 {
     __atomic_store_n(&c->parked, true, __ATOMIC_SEQ_CST);
-    while (owned_by_other(c))
+    while (owned_by_other(c)) {
+        halt_if_stopping();
         cpu_relax();
+    }
+    flush_if_stale(c);
     __atomic_store_n(&c->parked, false, __ATOMIC_SEQ_CST);
 }
 
 void cpu_enter_guest(struct cpu *c)
 {
     for (;;) {
+        halt_if_stopping();
         __atomic_store_n(&c->in_guest, true, __ATOMIC_SEQ_CST);
         if (!owned_by_other(c))
             break;
         __atomic_store_n(&c->in_guest, false, __ATOMIC_SEQ_CST);
-        while (owned_by_other(c))
+        while (owned_by_other(c)) {
+            halt_if_stopping();
             cpu_relax();
+        }
     }
     flush_if_stale(c);
 }
 
 bool cpu_nmi(struct cpu *c)
 {
+    halt_if_stopping();
     bool ours = __atomic_exchange_n(&c->kicked, false, __ATOMIC_SEQ_CST);
     /* Between cpu_enter_guest and VMRESUME: act here, the entry will not
      * look again. */

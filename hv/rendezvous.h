@@ -39,6 +39,10 @@ void cpu_enter_guest(struct cpu *c);
  * Returns true when it was the guest's and must be delivered to it. */
 bool cpu_nmi(struct cpu *c);
 
+/* End of the run: every other CPU halts (kicked by NMI, or at its next
+ * entry or wait) and never enters the guest again. */
+void cpu_stop_others(void);
+
 /* Log how many shootdowns and stops there were and what they cost. */
 void rendezvous_report(void);
 

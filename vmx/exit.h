@@ -48,6 +48,7 @@ void guest_init_signal(struct cpu *c);
 void host_nmi_unblock(void);
 /* Entry path: deliver a pending guest NMI or open an NMI window. */
 void nmi_prepare_entry(struct cpu *c);
+void nmi_recheck_entry(struct cpu *c);
 void exit_gdtr_idtr(struct cpu *c, uint64_t q);
 void exit_ldtr_tr(struct cpu *c, uint64_t q);
 

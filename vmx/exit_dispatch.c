@@ -2,6 +2,7 @@
  * slot, or a reason beyond the table, is an exit Bulwark did not ask for:
  * it prints the full diagnostic and stops this CPU. */
 #include "hv/enforce_mem.h"
+#include "hv/enforce_step.h"
 #include "hv/log.h"
 #include "hv/rendezvous.h"
 #include "vmx/diag.h"
@@ -96,7 +97,12 @@ int vmx_prepare_entry(struct guest_regs *regs);
 int vmx_prepare_entry(struct guest_regs *regs)
 {
     struct cpu *c = cpu_from_regs(regs);
-    uint32_t req = __atomic_load_n(&c->requests, __ATOMIC_SEQ_CST);
+    /* An exit during a step that completed or skipped the instruction
+     * (a deny, an emulation) brings no MTF exit (SDM 26.5.2): end the
+     * step here, or the next instruction would run with the page writable. */
+    if (c->stepping && vmread(GUEST_RIP) != c->step_rip)
+        enforce_mem_step_done(c);
+    uint32_t req = c->stepping ? 0 : __atomic_load_n(&c->requests, __ATOMIC_SEQ_CST);
     if (req) {
         if (req & CPU_REQ_INIT)
             guest_init_signal(c);
@@ -106,6 +112,7 @@ int vmx_prepare_entry(struct guest_regs *regs)
     }
     nmi_prepare_entry(c);
     cpu_enter_guest(c);
+    nmi_recheck_entry(c);
     if (c->launched)
         return 0;
     c->launched = true;

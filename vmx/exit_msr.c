@@ -5,6 +5,7 @@
  * SDM 25.6.9). Values are checked before they reach hardware. */
 #include "hv/enforce.h"
 #include "hv/guest_ipi.h"
+#include "hv/lapic.h"
 #include "hv/safe_msr.h"
 #include "hv/x86.h"
 #include "vmx/exit.h"
@@ -122,6 +123,10 @@ void exit_msr_write(struct cpu *c, uint64_t q)
             guest_inject_gp0();
         else
             guest_skip_instruction();   /* dropped: the write silently does nothing */
+        return;
+    }
+    if (msr == MSR_IA32_APIC_BASE && ((v ^ rdmsr(MSR_IA32_APIC_BASE)) & APIC_BASE_ADDR)) {
+        guest_inject_gp0();   /* moving the APIC would hide the guest's ICR writes (docs/architecture.md) */
         return;
     }
     if (msr == MSR_X2APIC_ICR && guest_ipi_intercept(c, (uint32_t)v, (uint32_t)(v >> 32), true)) {

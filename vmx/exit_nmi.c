@@ -55,8 +55,11 @@ void exit_exception_nmi(struct cpu *c, uint64_t q)
     uint32_t info = (uint32_t)vmread(VM_EXIT_INTR_INFO);
     if (INTR_INFO_TYPE(info) != INTR_TYPE_NMI)
         vmx_unexpected_exit(c, "exception exit with an empty exception bitmap");
+    /* Whose NMI it was is settled before NMIs are unblocked: a second kick
+     * taken in root mode must not steal this one's mark. */
+    bool guests = cpu_nmi(c);
     host_nmi_unblock();
-    if (cpu_nmi(c))
+    if (guests)
         c->guest_nmi_pending = true;
 }
 
@@ -65,6 +68,15 @@ void exit_nmi_window(struct cpu *c, uint64_t q)
     (void)c;
     (void)q;
     set_nmi_window(false);
+}
+
+/* Last step of the entry path, after cpu_enter_guest: an NMI for the guest
+ * that arrived since nmi_prepare_entry gets its window (the NMI handler
+ * does the same from now on). */
+void nmi_recheck_entry(struct cpu *c)
+{
+    if (c->guest_nmi_pending && !c->waiting_sipi)
+        set_nmi_window(true);
 }
 
 /* Entry path: inject a pending guest NMI, or wait for a window. Some

@@ -58,5 +58,6 @@ void guest_reset_sipi(struct cpu *c, uint8_t vector)
     vmwrite(GUEST_RIP, 0);
     vmwrite(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
     vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);   /* nothing is blocked in a fresh processor */
+    c->guest_nmi_pending = false;              /* NMIs are blocked while waiting for SIPI */
     c->waiting_sipi = false;
 }
