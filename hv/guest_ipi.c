@@ -1,4 +1,6 @@
 #include "hv/guest_ipi.h"
+#include "hv/enforce.h"
+#include "hv/event.h"
 #include "hv/guest_ept.h"
 #include "hv/log.h"
 #include "hv/mm.h"
@@ -26,6 +28,18 @@ void guest_ipi_init(uint64_t apic_phys)
         run_end_failure("EPT: cannot write-protect the local APIC page %lx: %s", apic_page, guest_ept.err);
 }
 
+/* An INIT after the guest armed restarts a CPU with its control registers
+ * and table pins reset: allowed (CPU hot-plug does it) but reported. */
+static void report_init(struct cpu *c, const struct cpu *t)
+{
+    if (!__atomic_load_n(&enforce.hypercall_armed, __ATOMIC_ACQUIRE))
+        return;
+    struct event e = { .kind = "cpu-init", .resource = "INIT", .value = t->index, .has_value = true,
+                       .access = "write", .action = "log" };
+    enforce_event_init(c, &e, NULL);
+    event_emit(&e);
+}
+
 bool guest_ipi_intercept(struct cpu *c, uint32_t icr_low, uint32_t dest, bool x2apic)
 {
     if (ICR_MODE(icr_low) != ICR_MODE_INIT)
@@ -46,8 +60,10 @@ bool guest_ipi_intercept(struct cpu *c, uint32_t icr_low, uint32_t dest, bool x2
                  : to == TO_ALL ? true
                  : to == TO_ALL_BUT_SELF ? t != c
                  : dest == t->apic_id || dest == broadcast;
-        if (hit)
+        if (hit) {
+            report_init(c, t);
             cpu_request(c, t, CPU_REQ_INIT);
+        }
     }
     return true;
 }

@@ -174,4 +174,6 @@ void test_main(struct mb1_info *mbi)
         smp_wait_done(cpu, WAIT_MS);
     printk("smp-attack: %u APs attacked; the boot CPU worked on (%u rounds, %u timer ticks)\n",
            ncpus - 1, rounds, timer_ticks);
+    smp_send_init(ncpus - 1); /* after arming: allowed, and reported */
+    printk("smp-attack: INIT sent to cpu %u\n", ncpus - 1);
 }
