@@ -6,6 +6,7 @@
 #include "hv/mm.h"
 #include "hv/rendezvous.h"
 #include "hv/run_end.h"
+#include "hv/x86.h"
 #include "vmx/exit.h"
 #include "vmx/guest_insn.h"
 #include "vmx/guest_operand.h"
@@ -86,8 +87,9 @@ bool guest_ipi_apic_write(struct cpu *c, uint64_t gpa)
     unsigned off = (unsigned)(gpa & 0xFFC);
     /* The APIC ID is how the hypervisor reaches this CPU: it stays put
      * (writable only on some processors, SDM 11.4.6). */
-    if (off != XAPIC_ID &&
-        (off != XAPIC_ICR_LOW || !guest_ipi_intercept(c, (uint32_t)value, apic[XAPIC_ICR_HIGH / 4] >> 24, false)))
+    bool xapic_mode = !(rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_EXTD);   /* else MMIO reaches no register */
+    if (off != XAPIC_ID && (off != XAPIC_ICR_LOW || !xapic_mode ||
+                            !guest_ipi_intercept(c, (uint32_t)value, apic[XAPIC_ICR_HIGH / 4] >> 24, false)))
         apic[off / 4] = (uint32_t)value;
     guest_advance_rip(gi.insn.length);
     return true;

@@ -175,9 +175,12 @@ void cpu_request(struct cpu *from, struct cpu *t, uint32_t req)
             return;
         }
         halt_if_stopping();
-        /* Two CPUs sending each other INIT: the sender is reset anyway. */
+        /* Two CPUs asking each other: the sender is reset anyway (INIT), or
+         * protects its tables now. */
         if (__atomic_load_n(&from->requests, __ATOMIC_SEQ_CST) & CPU_REQ_INIT)
             return;
+        if (!from->stepping)
+            cpu_serve_requests(from, CPU_REQ_ARM_TABLES);
         bool pending = __atomic_load_n(&t->requests, __ATOMIC_SEQ_CST) & req;
         bool running = __atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST);
         if (!pending && running)

@@ -28,6 +28,11 @@ enum {
  * back in guest mode. A CPU waiting for SIPI has nothing loaded and nothing
  * to reset: the request is dropped. A request to oneself is only recorded. */
 void cpu_request(struct cpu *from, struct cpu *t, uint32_t req);
+/* Do the requests in `which` pending for c, on its own VMCS: the entry
+ * path serves all; a CPU waiting for another serves CPU_REQ_ARM_TABLES
+ * meanwhile, so two CPUs asking each other never wait in a circle
+ * (vmx/exit_dispatch.c). */
+void cpu_serve_requests(struct cpu *c, uint32_t which);
 /* Entry path: c finished `req`. */
 void cpu_requests_done(struct cpu *c, uint32_t req);
 /* Exit path: this CPU has left guest mode. */

@@ -92,6 +92,18 @@ void vmx_exit_handler(struct guest_regs *regs)
     h(c, vmread(EXIT_QUALIFICATION));
 }
 
+void cpu_serve_requests(struct cpu *c, uint32_t which)
+{
+    uint32_t req = __atomic_load_n(&c->requests, __ATOMIC_SEQ_CST) & which;
+    if (!req)
+        return;
+    if (req & CPU_REQ_INIT)
+        guest_init_signal(c);
+    if (req & CPU_REQ_ARM_TABLES)
+        enforce_mem_arm_tables();
+    cpu_requests_done(c, req);
+}
+
 /* Called by the entry path right before VMLAUNCH/VMRESUME. */
 int vmx_prepare_entry(struct guest_regs *regs);
 int vmx_prepare_entry(struct guest_regs *regs)
@@ -102,14 +114,8 @@ int vmx_prepare_entry(struct guest_regs *regs)
      * step here, or the next instruction would run with the page writable. */
     if (c->stepping && vmread(GUEST_RIP) != c->step_rip)
         enforce_mem_step_done(c);
-    uint32_t req = c->stepping ? 0 : __atomic_load_n(&c->requests, __ATOMIC_SEQ_CST);
-    if (req) {
-        if (req & CPU_REQ_INIT)
-            guest_init_signal(c);
-        if (req & CPU_REQ_ARM_TABLES)
-            enforce_mem_arm_tables();
-        cpu_requests_done(c, req);
-    }
+    if (!c->stepping)
+        cpu_serve_requests(c, CPU_REQ_INIT | CPU_REQ_ARM_TABLES);
     nmi_prepare_entry(c);
     cpu_enter_guest(c);
     nmi_recheck_entry(c);

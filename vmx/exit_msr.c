@@ -129,6 +129,10 @@ void exit_msr_write(struct cpu *c, uint64_t q)
         guest_inject_gp0();   /* moving the APIC would hide the guest's ICR writes (docs/architecture.md) */
         return;
     }
+    if (msr == MSR_X2APIC_ICR && !(rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_EXTD)) {
+        guest_inject_gp0();   /* x2APIC MSRs #GP outside x2APIC mode (SDM 11.12.1.2) */
+        return;
+    }
     if (msr == MSR_X2APIC_ICR && guest_ipi_intercept(c, (uint32_t)v, (uint32_t)(v >> 32), true)) {
         guest_skip_instruction();
         return;
