@@ -194,7 +194,6 @@ void cpu_request(struct cpu *from, struct cpu *t, uint32_t req)
 
 void cpu_requests_done(struct cpu *c, uint32_t req) { __atomic_fetch_and(&c->requests, ~req, __ATOMIC_SEQ_CST); }
 
-void cpu_left_guest(struct cpu *c) { __atomic_store_n(&c->in_guest, false, __ATOMIC_SEQ_CST); }
 
 static void park(struct cpu *c)
 {

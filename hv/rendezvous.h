@@ -36,7 +36,7 @@ void cpu_serve_requests(struct cpu *c, uint32_t which);
 /* Entry path: c finished `req`. */
 void cpu_requests_done(struct cpu *c, uint32_t req);
 /* Exit path: this CPU has left guest mode. */
-void cpu_left_guest(struct cpu *c);
+static inline void cpu_left_guest(struct cpu *c) { __atomic_store_n(&c->in_guest, false, __ATOMIC_SEQ_CST); }
 /* Entry path, last step before VMLAUNCH/VMRESUME: wait while another CPU
  * holds the world stopped, then flush stale EPT translations. */
 void cpu_enter_guest(struct cpu *c);

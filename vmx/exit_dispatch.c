@@ -114,11 +114,14 @@ int vmx_prepare_entry(struct guest_regs *regs)
      * step here, or the next instruction would run with the page writable. */
     if (c->stepping && vmread(GUEST_RIP) != c->step_rip)
         enforce_mem_step_done(c);
-    if (!c->stepping)
+    /* The common entry tests flags and calls nothing but cpu_enter_guest. */
+    if (c->requests && !c->stepping)
         cpu_serve_requests(c, CPU_REQ_INIT | CPU_REQ_ARM_TABLES);
-    nmi_prepare_entry(c);
+    if (c->guest_nmi_pending)
+        nmi_prepare_entry(c);
     cpu_enter_guest(c);
-    nmi_recheck_entry(c);
+    if (c->guest_nmi_pending)
+        nmi_recheck_entry(c);
     if (c->launched)
         return 0;
     c->launched = true;
