@@ -124,6 +124,10 @@ void irq_set_handler(unsigned irq, void (*fn)(void));
 #define VEC_APIC_TIMER    46
 #define VEC_APIC_SPURIOUS 47
 void apic_timer_set_handler(void (*fn)(void));
+/* NMI (vector 2): without a handler an NMI fails the test like any unexpected exception.
+ * The handler runs with NMIs blocked until the IRET that ends it, on whichever CPU took it. */
+#define VEC_NMI 2
+void nmi_set_handler(void (*fn)(void));
 
 /* ---- hypervisor calls (docs/CONVENTIONS-dev.md, guest ABI) ---- */
 #define VMCALL_PING 0

@@ -17,6 +17,7 @@ void delay_us(uint32_t us);
  * Each access goes by the mode IA32_APIC_BASE shows on the CPU that makes it. */
 #define ICR_INIT 0x0000C500u /* INIT, level triggered, assert */
 #define ICR_SIPI 0x00004600u /* start-up; | the vector (page number of the entry) */
+#define ICR_NMI  0x00004400u /* NMI, edge triggered, assert (no vector) */
 /* The boot CPU, still in xAPIC mode: MMIO base, and the mode every CPU's lapic_enable
  * selects (x2apic: requires CPUID.1:ECX[21]). */
 void lapic_init(bool x2apic);

@@ -1,4 +1,5 @@
-/* IDT, exception dispatch through the exception table, IRQ handlers (8259 PIC, local APIC). */
+/* IDT, exception dispatch through the exception table, IRQ handlers (8259 PIC, local APIC),
+ * an NMI handler. */
 #include "lib.h"
 
 struct trap_frame { /* pushed by isr_common (entry.S) */
@@ -15,6 +16,7 @@ volatile uint32_t trap_error;
 static struct idt_entry idt[IDT_ENTRIES];
 static void (*irq_handlers[16])(void);
 static void (*apic_timer_handler)(void);
+static void (*nmi_handler)(void);
 uint32_t user_resume_eip; /* user.c: where an exception at CPL 3 returns to, at CPL 0 */
 
 void idt_install(struct idt_entry *table)
@@ -35,12 +37,18 @@ void irq_set_handler(unsigned irq, void (*fn)(void))
 
 void apic_timer_set_handler(void (*fn)(void)) { apic_timer_handler = fn; }
 
+void nmi_set_handler(void (*fn)(void)) { nmi_handler = fn; }
+
 void trap_dispatch(struct trap_frame *f)
 {
     if (f->vector == VEC_APIC_SPURIOUS)
         return;
     if (f->vector == VEC_APIC_TIMER && apic_timer_handler) {
         apic_timer_handler();
+        return;
+    }
+    if (f->vector == VEC_NMI && nmi_handler) {
+        nmi_handler();
         return;
     }
     if (f->vector >= 32) {
