@@ -69,6 +69,7 @@ struct cpu {
     uint64_t step_pages[2];
     unsigned step_count;
     uint64_t step_rip;          /* the stepped instruction: the step ends once RIP leaves it */
+    uint32_t step_timer;        /* preemption-timer watchdog for the step, doubled while it fires too early */
     bool stepping;
 
     /* IDTR and GDTR (by enum policy_table) as pinned by the table rules

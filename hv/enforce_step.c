@@ -46,11 +46,14 @@ static void single_step(struct cpu *c, uint64_t page)
     guest_ept_set_local(page, PAGE, EPT_RWX);
     vmwrite(CPU_BASED_VM_EXEC_CONTROL, vmread(CPU_BASED_VM_EXEC_CONTROL) | CPU_MONITOR_TRAP_FLAG);
     /* A watchdog in case the MTF exit never comes (Bochs 2.7 does not
-     * deliver it): the VMX-preemption timer ends the step after two timer
-     * units of 2^IA32_VMX_MISC[4:0] TSC ticks (SDM 26.5.1); one expires
-     * before the instruction in Bochs. On hardware MTF comes first. */
+     * deliver it): the VMX-preemption timer, counting 2^IA32_VMX_MISC[4:0]
+     * TSC ticks per unit (SDM 26.5.1), ends the step. It starts at two
+     * units (one expires before the instruction in Bochs) and doubles each
+     * time it fires before the instruction retired — with several CPUs
+     * Bochs' TSC runs on while the others execute. On hardware MTF comes
+     * first. */
     if (vmx_caps.has_preemption_timer) {
-        vmwrite(VMX_PREEMPTION_TIMER_VALUE, 2);
+        vmwrite(VMX_PREEMPTION_TIMER_VALUE, MAX(c->step_timer, 2u));
         vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmread(PIN_BASED_VM_EXEC_CONTROL) | PIN_ACTIVATE_PREEMPTION_TIMER);
     }
     /* Hold off interrupts for the one step so no handler runs with the page
