@@ -17,19 +17,19 @@
 #include "hv/x86.h"
 
 
-static volatile uint64_t ept_generation;
-static volatile int world_owner = -1;
-static volatile bool stopping;   /* the run is over: halt instead of entering the guest */
+volatile uint64_t ept_generation;
+volatile int world_owner = -1;
+volatile bool run_stopping;   /* the run is over: halt instead of entering the guest */
 
 static void halt_if_stopping(void)
 {
-    if (__atomic_load_n(&stopping, __ATOMIC_SEQ_CST))
+    if (__atomic_load_n(&run_stopping, __ATOMIC_SEQ_CST))
         cpu_halt_forever();
 }
 
 void cpu_stop_others(void)
 {
-    if (__atomic_exchange_n(&stopping, true, __ATOMIC_SEQ_CST))
+    if (__atomic_exchange_n(&run_stopping, true, __ATOMIC_SEQ_CST))
         return;
     struct cpu *me = this_cpu();
     for (unsigned i = 0; i < cpu_count; i++)
@@ -206,7 +206,7 @@ static void park(struct cpu *c)
     __atomic_store_n(&c->parked, false, __ATOMIC_SEQ_CST);
 }
 
-void cpu_enter_guest(struct cpu *c)
+void cpu_enter_guest_slow(struct cpu *c)
 {
     for (;;) {
         halt_if_stopping();

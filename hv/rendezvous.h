@@ -1,4 +1,4 @@
-/* Keeping every CPU's view of the shared EPT current, and stopping the
+/* Keeping every CPU's view of the shared EPT current, and run_stopping the
  * other CPUs for the few instructions that must run alone. No lock on the
  * exit path: each CPU publishes in_guest/ept_gen/parked in its struct cpu
  * and an initiator waits on those, kicking CPUs in guest mode with an NMI.
@@ -38,8 +38,20 @@ void cpu_requests_done(struct cpu *c, uint32_t req);
 /* Exit path: this CPU has left guest mode. */
 static inline void cpu_left_guest(struct cpu *c) { __atomic_store_n(&c->in_guest, false, __ATOMIC_SEQ_CST); }
 /* Entry path, last step before VMLAUNCH/VMRESUME: wait while another CPU
- * holds the world stopped, then flush stale EPT translations. */
-void cpu_enter_guest(struct cpu *c);
+ * holds the world stopped, then flush stale EPT translations. The common
+ * case — nothing to wait for or flush — is inline. */
+extern volatile uint64_t ept_generation;
+extern volatile int world_owner;
+extern volatile bool run_stopping;
+void cpu_enter_guest_slow(struct cpu *c);
+static inline void cpu_enter_guest(struct cpu *c)
+{
+    __atomic_store_n(&c->in_guest, true, __ATOMIC_SEQ_CST);
+    int owner = __atomic_load_n(&world_owner, __ATOMIC_SEQ_CST);
+    if (__builtin_expect(__atomic_load_n(&run_stopping, __ATOMIC_SEQ_CST) || (owner >= 0 && owner != (int)c->index) ||
+                         __atomic_load_n(&ept_generation, __ATOMIC_SEQ_CST) != c->ept_gen, 0))
+        cpu_enter_guest_slow(c);
+}
 /* An NMI that reached the hypervisor (in root mode, or as an NMI exit).
  * Returns true when it was the guest's and must be delivered to it. */
 bool cpu_nmi(struct cpu *c);
