@@ -1,4 +1,4 @@
-/* Keeping every CPU's view of the shared EPT current, and run_stopping the
+/* Keeping every CPU's view of the shared EPT current, and stopping the
  * other CPUs for the few instructions that must run alone. No lock on the
  * exit path: each CPU publishes in_guest/ept_gen/parked in its struct cpu
  * and an initiator waits on those, kicking CPUs in guest mode with an NMI.
