@@ -70,6 +70,7 @@ struct cpu {
     unsigned step_count;
     uint64_t step_rip;          /* the stepped instruction: the step ends once RIP leaves it */
     uint32_t step_timer;        /* preemption-timer watchdog for the step, doubled while it fires too early */
+    uint8_t *step_before[2];    /* the stepped pages before the step (pool pages, taken at first use) */
     bool stepping;
 
     /* IDTR and GDTR (by enum policy_table) as pinned by the table rules

@@ -11,6 +11,7 @@
 #include "hv/enforce_mem.h"
 #include "hv/event.h"
 #include "hv/guest_ept.h"
+#include "hv/guest_mem.h"
 #include "hv/log.h"
 #include "hv/rendezvous.h"
 #include "hv/enforce_step.h"
@@ -168,6 +169,29 @@ static bool judge(struct cpu *c, const struct prot_range *r, uint64_t gpa, uint6
     return enforce_verdict(r->action, &e);
 }
 
+void enforce_mem_after_step(struct cpu *c, uint64_t page, const uint8_t *before)
+{
+    /* Only deny rules in enforce mode: any write a step made to those was
+     * never allowed (log, allow and audit writes were judged before the
+     * step and have their record). */
+    if (enforce.policy.mode == POLICY_AUDIT)
+        return;
+    uint8_t *now = guest_phys_mem.ptr(guest_phys_mem.ctx, page, PAGE);
+    unsigned n = __atomic_load_n(&nprot, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; now && i < n; i++) {
+        if (prot[i].action != POLICY_DENY)
+            continue;
+        uint64_t lo = MAX(prot[i].gpa, page), hi = MIN(prot[i].gpa + prot[i].len, page + PAGE);
+        if (lo >= hi || !memcmp(now + (lo - page), before + (lo - page), hi - lo))
+            continue;
+        uint64_t first = lo;
+        while (now[first - page] == before[first - page])
+            first++;
+        if (judge(c, &prot[i], first, 0, false, hi - first, NULL))
+            memcpy(now + (lo - page), before + (lo - page), hi - lo);
+    }
+}
+
 bool enforce_mem_emulated_write(struct cpu *c, uint64_t gpa, uint64_t gva, uint64_t len)
 {
     const struct prot_range *r = find(gpa, len, false);
@@ -197,20 +221,29 @@ bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
     bool emulable = decoded && (q & EPT_QUAL_LINEAR_VALID) && (q & EPT_QUAL_TRANSLATED);
     uint64_t size = decoded && gi.insn.has_mem && gi.insn.mem_operand_size ? gi.insn.mem_operand_size : 1;
     struct emul_hit hit = { gpa, vmread(GUEST_LINEAR_ADDRESS), size };
-    const struct prot_range *r = find(gpa, size, false);
+    /* The bytes on the faulting page; another page the write reaches is
+     * checked by the emulator with that page's own address. */
+    const struct prot_range *r = find(gpa, MIN(size, PAGE - (gpa & (PAGE - 1))), false);
     if (!r && emulable) {
-        enum emul_rc rc = emul_write(c, &gi.insn, false, &hit);
+        enum emul_rc rc = emul_write(c, &gi.insn, EMUL_NO_PAGE, &hit);
         if (rc == EMUL_DONE)
             return true;
         if (rc == EMUL_PROTECTED)
             r = find(hit.gpa, hit.len, false);
     }
-    if (!r)
+    bool deny = r && judge(c, r, hit.gpa, hit.gva, q & EPT_QUAL_LINEAR_VALID, hit.len, &gi);
+    if (r && !deny && emulable) {
+        /* Allowed (log, audit): emulate it, the judged page's protected
+         * bytes included; protected bytes on another page are judged too. */
+        enum emul_rc rc = emul_write(c, &gi.insn, ALIGN_DOWN(hit.gpa, PAGE), &hit);
+        if (rc == EMUL_DONE)
+            return true;
+        const struct prot_range *r2 = rc == EMUL_PROTECTED ? find(hit.gpa, hit.len, false) : NULL;
+        deny = r2 && judge(c, r2, hit.gpa, hit.gva, true, hit.len, &gi);
+    }
+    if (!deny)
         enforce_step(c, gpa, &gi);
-    else if (!judge(c, r, hit.gpa, hit.gva, q & EPT_QUAL_LINEAR_VALID, hit.len, &gi)) {
-        if (!emulable || emul_write(c, &gi.insn, true, &hit) == EMUL_UNHANDLED)
-            enforce_step(c, gpa, &gi);
-    } else if (decoded)
+    else if (decoded)
         guest_advance_rip(gi.insn.length);
     else
         guest_inject_gp0();   /* cannot tell the instruction's length: fault it */

@@ -7,6 +7,12 @@
 /* Resolve and write-protect the memory and descriptor-table rules armed
  * by `when` (guest-virtual ranges through the guest's current paging). */
 void enforce_mem_arm(struct cpu *c, enum policy_arm when);
+/* After a single step on `page` (before: its contents before the step):
+ * protected bytes the step changed are judged; denied, they get their old
+ * value back (deny rules, enforce mode). The step may not be exactly the instruction that was judged
+ * (writes during event delivery, instructions whose footprint Zydis
+ * under-reports, code changed by another CPU): this holds regardless. */
+void enforce_mem_after_step(struct cpu *c, uint64_t page, const uint8_t *before);
 /* Protect the descriptor tables this CPU has loaded, for every armed table
  * rule (run by each CPU on its own VMCS when the rules arm). */
 void enforce_mem_arm_tables(void);

@@ -1,6 +1,10 @@
 #include "hv/enforce_step.h"
+#include "hv/enforce_mem.h"
 #include "hv/guest_ept.h"
+#include "hv/guest_mem.h"
 #include "hv/log.h"
+#include "hv/mm.h"
+#include "hv/run_end.h"
 #include "hv/rendezvous.h"
 #include "hv/spinlock.h"
 #include "vmx/caps.h"
@@ -41,6 +45,14 @@ static void single_step(struct cpu *c, uint64_t page)
     if (!c->stepping)
         world_stop(c);
     c->step_rip = vmread(GUEST_RIP);
+    uint64_t phys;
+    uint8_t **before = &c->step_before[c->step_count];
+    const uint8_t *now = guest_phys_mem.ptr(guest_phys_mem.ctx, page, PAGE);
+    if (!*before)
+        *before = page_alloc(&phys);
+    if (!*before || !now)
+        run_end_failure("cpu %u: no memory to keep page %lx while it is stepped", c->index, page);
+    memcpy(*before, now, PAGE);
     c->step_pages[c->step_count++] = page;
     c->stepping = true;
     guest_ept_set_local(page, PAGE, EPT_RWX);
@@ -69,8 +81,10 @@ void enforce_mem_step_done(struct cpu *c)
     vmwrite(PIN_BASED_VM_EXEC_CONTROL, vmread(PIN_BASED_VM_EXEC_CONTROL) & ~(uint64_t)PIN_ACTIVATE_PREEMPTION_TIMER);
     if (!c->stepping)
         return;
-    for (unsigned i = 0; i < c->step_count; i++)
+    for (unsigned i = 0; i < c->step_count; i++) {
         guest_ept_set_local(c->step_pages[i], PAGE, EPT_RX);
+        enforce_mem_after_step(c, c->step_pages[i], c->step_before[i]);
+    }
     c->step_count = 0;
     c->stepping = false;
     world_resume(c);

@@ -170,6 +170,21 @@ static void load_guest(struct guest_start *start)
     enforce_set_kernel(&boot);
 }
 
+/* The reservation is the image rounded up to 2 MiB: it must lie in RAM the
+ * firmware calls available, or hiding it would hide firmware data (ACPI
+ * tables) from the guest. */
+static void check_reservation(void)
+{
+    uint64_t lo = hv_reserved_base(), hi = lo + hv_reserved_size();
+    for (unsigned i = 0; i < boot_info.region_count; i++) {
+        const struct mem_region *r = &boot_info.regions[i];
+        if (r->type == MEM_AVAILABLE && r->base <= lo && hi <= r->base + r->len)
+            return;
+    }
+    run_end_failure("reserved memory %lx-%lx is not all available RAM (image too large for where GRUB put it)",
+                    lo, hi - 1);
+}
+
 void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base);
 void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base)
 {
@@ -184,6 +199,7 @@ void hv_main(uint32_t magic, uint32_t info_phys, uint64_t load_base)
     discover_cpus();
     hv_log("reserved memory %lx-%lx: %lu KiB (image and page pool)", hv_reserved_base(),
            hv_reserved_base() + hv_reserved_size() - 1, hv_reserved_size() / 1024);
+    check_reservation();
 
     const char *missing = vmx_check_support();
     if (missing)

@@ -1,7 +1,6 @@
 #include "vmx/emul_mem.h"
 #include "hv/emulate.h"
 #include "hv/enforce_mem.h"
-#include "hv/guest_ept.h"
 #include "hv/guest_walk.h"
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
@@ -23,7 +22,7 @@ int emul_offset(struct cpu *c, const struct insn *in, const struct insn_mem *m, 
     return 0;
 }
 
-int emul_map_dest(enum cpu_mode mode, unsigned seg, uint64_t offset, unsigned size, bool judged,
+int emul_map_dest(enum cpu_mode mode, unsigned seg, uint64_t offset, unsigned size, uint64_t judged_page,
                   struct guest_span *s, struct emul_hit *hit, struct guest_fault *f)
 {
     uint64_t la;
@@ -32,13 +31,10 @@ int emul_map_dest(enum cpu_mode mode, unsigned seg, uint64_t offset, unsigned si
     int rc = guest_operand_map(la, size, guest_explicit_access() | WALK_WRITE, s, f);
     if (rc)
         return rc < 0 ? -1 : EMUL_UNHANDLED;
+    /* The protected list decides, never the EPT permission: another CPU's
+     * single step may have the page writable right now. */
     for (unsigned i = 0; i < s->n; i++) {
-        if (guest_ept_writable(s->gpa[i]))
-            continue;
-        int prot = enforce_mem_check(s->gpa[i], s->len[i]);
-        if (prot < 0)
-            return EMUL_UNHANDLED;
-        if (prot && !judged) {
+        if (enforce_mem_check(s->gpa[i], s->len[i]) > 0 && ALIGN_DOWN(s->gpa[i], 4096) != judged_page) {
             *hit = (struct emul_hit){ s->gpa[i], s->la[i], s->len[i] };
             return EMUL_PROTECTED;
         }

@@ -24,11 +24,12 @@ struct emul_hit {
  * Returns -1 for a base or index that is not a general-purpose register. */
 int emul_offset(struct cpu *c, const struct insn *in, const struct insn_mem *m, uint64_t *offset);
 /* Map `size` bytes at offset in segment seg for writing. Returns
- * EMUL_DONE with *s, EMUL_UNHANDLED (not RAM, or a page the hypervisor
- * write-protects for another reason), EMUL_PROTECTED with *hit when a page
- * EPT write-protects would have protected bytes written (unless
- * `judged`: the policy already allowed this write), or -1 with *f. */
-int emul_map_dest(enum cpu_mode mode, unsigned seg, uint64_t offset, unsigned size, bool judged,
+ * EMUL_DONE with *s, EMUL_UNHANDLED (not RAM), EMUL_PROTECTED with *hit
+ * when protected bytes would be written on any page but `judged_page`
+ * (the page whose write the policy already allowed; EMUL_NO_PAGE for
+ * none), or -1 with *f. */
+#define EMUL_NO_PAGE (~0ull)
+int emul_map_dest(enum cpu_mode mode, unsigned seg, uint64_t offset, unsigned size, uint64_t judged_page,
                   struct guest_span *s, struct emul_hit *hit, struct guest_fault *f);
 /* True when the operand is in one page and naturally aligned: its loads,
  * stores and compare-exchanges are single accesses. */

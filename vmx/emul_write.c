@@ -7,7 +7,7 @@
 
 /* The explicit memory operand, mapped for writing: true, or false with the
  * outcome in *rc (a fault is injected: the instruction raises it). */
-static bool map_operand(struct cpu *c, const struct insn *in, bool judged, struct guest_span *s,
+static bool map_operand(struct cpu *c, const struct insn *in, uint64_t judged_page, struct guest_span *s,
                         struct emul_hit *hit, enum emul_rc *rc)
 {
     uint64_t offset;
@@ -16,21 +16,21 @@ static bool map_operand(struct cpu *c, const struct insn *in, bool judged, struc
         *rc = EMUL_UNHANDLED;
         return false;
     }
-    int r = emul_map_dest(guest_cpu_mode(), in->mem.seg, offset, in->mem_operand_size, judged, s, hit, &f);
+    int r = emul_map_dest(guest_cpu_mode(), in->mem.seg, offset, in->mem_operand_size, judged_page, s, hit, &f);
     if (r < 0)
         guest_inject_fault(&f);
     *rc = r < 0 ? EMUL_DONE : (enum emul_rc)r;
     return r == EMUL_DONE;
 }
 
-static enum emul_rc emul_mov(struct cpu *c, const struct insn *in, bool judged, struct emul_hit *hit)
+static enum emul_rc emul_mov(struct cpu *c, const struct insn *in, uint64_t judged_page, struct emul_hit *hit)
 {
     uint64_t v;
     struct guest_span s;
     enum emul_rc rc;
     if (guest_store_value(c, in, &v) || in->src_size != in->mem_operand_size)
         return EMUL_UNHANDLED;   /* e.g. MOV from a segment register */
-    if (!map_operand(c, in, judged, &s, hit, &rc))
+    if (!map_operand(c, in, judged_page, &s, hit, &rc))
         return rc;
     emul_store(&s, v);
     guest_advance_rip(in->length);
@@ -42,7 +42,7 @@ static enum emul_rc emul_mov(struct cpu *c, const struct insn *in, bool judged, 
  * (other CPUs' writes to its unprotected bytes are emulated the same way;
  * XCHG with memory is always locked, SDM Vol 2B "XCHG"). A LOCK'd operand
  * that is misaligned or crosses a page is not emulated. */
-static enum emul_rc emul_rmw_insn(struct cpu *c, const struct insn *in, bool judged, struct emul_hit *hit)
+static enum emul_rc emul_rmw_insn(struct cpu *c, const struct insn *in, uint64_t judged_page, struct emul_hit *hit)
 {
     unsigned size = in->mem_operand_size;
     bool unary = in->op == INSN_OP_INC || in->op == INSN_OP_DEC || in->op == INSN_OP_NEG || in->op == INSN_OP_NOT;
@@ -52,7 +52,7 @@ static enum emul_rc emul_rmw_insn(struct cpu *c, const struct insn *in, bool jud
         return EMUL_UNHANDLED;
     struct guest_span s;
     enum emul_rc rc;
-    if (!map_operand(c, in, judged, &s, hit, &rc))
+    if (!map_operand(c, in, judged_page, &s, hit, &rc))
         return rc;
     bool atomic = emul_aligned(&s);
     if (!atomic && (in->has_lock || in->op == INSN_OP_XCHG))
@@ -80,7 +80,7 @@ static enum emul_rc emul_rmw_insn(struct cpu *c, const struct insn *in, bool jud
  * the instruction again). rDI/rSI move by the element size, down with
  * RFLAGS.DF; rCX counts down; all three are address-size registers. RIP
  * advances once the count reaches 0. */
-static enum emul_rc emul_string(struct cpu *c, const struct insn *in, bool judged, struct emul_hit *hit)
+static enum emul_rc emul_string(struct cpu *c, const struct insn *in, uint64_t judged_page, struct emul_hit *hit)
 {
     unsigned size = in->mem_operand_size, asz = in->address_size;
     uint64_t amask = emu_mask(asz), step = (vmread(GUEST_RFLAGS) & RFLAGS_DF) ? -(uint64_t)size : size;
@@ -103,7 +103,7 @@ static enum emul_rc emul_string(struct cpu *c, const struct insn *in, bool judge
                 v = emul_load(&s);
         }
         if (rc == EMUL_DONE)
-            rc = emul_map_dest(mode, in->mem.seg, di & amask, size, judged && !done, &s, hit, &f);
+            rc = emul_map_dest(mode, in->mem.seg, di & amask, size, done ? EMUL_NO_PAGE : judged_page, &s, hit, &f);
         if (rc == EMUL_DONE && done && (s.n > 1 || ALIGN_DOWN(s.gpa[0], 4096) != page))
             break;
         if (rc != EMUL_DONE) {
@@ -127,7 +127,7 @@ static enum emul_rc emul_string(struct cpu *c, const struct insn *in, bool judge
     return EMUL_DONE;
 }
 
-enum emul_rc emul_write(struct cpu *c, const struct insn *in, bool judged, struct emul_hit *hit)
+enum emul_rc emul_write(struct cpu *c, const struct insn *in, uint64_t judged_page, struct emul_hit *hit)
 {
     /* A single-step trap after the instruction (SDM Vol 3A 18.3.1.4) is left
      * to the processor: the caller's fallback runs the instruction itself. */
@@ -135,11 +135,11 @@ enum emul_rc emul_write(struct cpu *c, const struct insn *in, bool judged, struc
         return EMUL_UNHANDLED;
     switch (in->op) {
     case INSN_OP_MOV:
-        return emul_mov(c, in, judged, hit);
+        return emul_mov(c, in, judged_page, hit);
     case INSN_OP_STOS:
     case INSN_OP_MOVS:
-        return emul_string(c, in, judged, hit);
+        return emul_string(c, in, judged_page, hit);
     default:
-        return emu_is_rmw(in->op) ? emul_rmw_insn(c, in, judged, hit) : EMUL_UNHANDLED;
+        return emu_is_rmw(in->op) && in->writes_memory ? emul_rmw_insn(c, in, judged_page, hit) : EMUL_UNHANDLED;
     }
 }

@@ -10,8 +10,9 @@
 
 /* Emulate the decoded instruction at the guest's RIP, updating memory,
  * registers, RFLAGS and RIP as the processor would, or injecting the fault
- * it would raise. `judged`: the policy allowed this write to protected
- * bytes (audit), so its first access may touch them. */
-enum emul_rc emul_write(struct cpu *c, const struct insn *in, bool judged, struct emul_hit *hit);
+ * it would raise. `judged_page`: the policy allowed this write to
+ * protected bytes on that page (log, audit), so there it may touch them;
+ * EMUL_NO_PAGE for none. */
+enum emul_rc emul_write(struct cpu *c, const struct insn *in, uint64_t judged_page, struct emul_hit *hit);
 
 #endif

@@ -160,7 +160,7 @@ int guest_operand_write(struct cpu *c, uint64_t la, const void *src, size_t len,
     if (map_span(la, len, access | WALK_WRITE, &s, f))
         return -1;
     for (unsigned i = 0; i < s.n; i++)
-        if (!guest_ept_writable(s.gpa[i]) && !enforce_mem_emulated_write(c, s.gpa[i], s.la[i], s.len[i]))
+        if (enforce_mem_check(s.gpa[i], s.len[i]) > 0 && !enforce_mem_emulated_write(c, s.gpa[i], s.la[i], s.len[i]))
             return 1;
     for (unsigned i = 0, done = 0; i < s.n; done += s.len[i++])
         memcpy(s.ptr[i], (const uint8_t *)src + done, s.len[i]);

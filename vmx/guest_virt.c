@@ -4,6 +4,7 @@
  * hypervisor writes only where the guest itself could: never into a page
  * EPT write-protects, so a hypercall cannot be a confused deputy. */
 #include "vmx/guest_virt.h"
+#include "hv/enforce_mem.h"
 #include "hv/guest_ept.h"
 #include "hv/guest_mem.h"
 #include "vmx/caps.h"
@@ -43,7 +44,7 @@ static int copy_to_virt(uint64_t gva, const uint8_t *buf, size_t len, int passes
             if (guest_translate(gva + done, WALK_WRITE, &gpa))
                 return -1;
             uint8_t *p = guest_phys_mem.ptr(guest_phys_mem.ctx, gpa, chunk);
-            if (!p || !guest_ept_writable(gpa))
+            if (!p || !guest_ept_writable(gpa) || enforce_mem_check(gpa, chunk) >= 0)
                 return -1;
             if (pass == 1)
                 memcpy(p, buf + done, chunk);
