@@ -4,9 +4,12 @@
 #include "vmx/vmx_bits.h"
 #include "vmx/vmx_insn.h"
 
+/* EIP/IP wrap at 32/16 bits outside 64-bit mode (SDM Vol 1 3.5). */
 void guest_advance_rip(uint64_t len)
 {
-    vmwrite(GUEST_RIP, vmread(GUEST_RIP) + len);
+    enum cpu_mode m = guest_cpu_mode();
+    uint64_t mask = m == CPU_MODE_LONG64 ? ~0ull : m == CPU_MODE_PROT32 ? 0xFFFFFFFFull : 0xFFFFull;
+    vmwrite(GUEST_RIP, (vmread(GUEST_RIP) + len) & mask);
     uint64_t intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
     if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
         vmwrite(GUEST_INTERRUPTIBILITY_INFO, intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
