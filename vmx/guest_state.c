@@ -4,11 +4,13 @@
 #include "vmx/vmx_bits.h"
 #include "vmx/vmx_insn.h"
 
-/* EIP/IP wrap at 32/16 bits outside 64-bit mode (SDM Vol 1 3.5). */
+/* EIP/IP wrap at 32/16 bits outside 64-bit mode (SDM Vol 1 3.5). CS.L is
+ * set only in 64-bit mode; otherwise CS.D gives the code size (real mode
+ * has D = 0): one VMREAD instead of the full mode. */
 void guest_advance_rip(uint64_t len)
 {
-    enum cpu_mode m = guest_cpu_mode();
-    uint64_t mask = m == CPU_MODE_LONG64 ? ~0ull : m == CPU_MODE_PROT32 ? 0xFFFFFFFFull : 0xFFFFull;
+    uint32_t ar = (uint32_t)vmread(GUEST_CS_AR_BYTES);
+    uint64_t mask = ar & (1u << 13) ? ~0ull : ar & (1u << 14) ? 0xFFFFFFFFull : 0xFFFFull;
     vmwrite(GUEST_RIP, (vmread(GUEST_RIP) + len) & mask);
     uint64_t intr = vmread(GUEST_INTERRUPTIBILITY_INFO);
     if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
