@@ -46,8 +46,16 @@ info: action=report
 debug: action=ignore
 CFG
   echo c >"$out/rc"
-  timeout -k 5 "$tmo" bochs -q -f "$out/bochsrc" -rc "$out/rc" </dev/null >"$out/bochs.out" 2>&1
-  rc=$?
+  # The rfb display takes the first free TCP port of 5900-5949; when none is
+  # free at that instant Bochs panics before the machine starts: try again.
+  for attempt in 1 2 3 4 5; do
+    : >"$serial"
+    timeout -k 5 "$tmo" bochs -q -f "$out/bochsrc" -rc "$out/rc" </dev/null >"$out/bochs.out" 2>&1
+    rc=$?
+    grep -q 'RFB could not bind' "$out/bochs.out" || break
+    echo "bochs-run: no free rfb port (attempt $attempt); retrying" >&2
+    sleep $((attempt * 2))
+  done
 fi
 
 result=$(grep -aE '^bulwark: RESULT ' "$serial" | tail -n 1 | tr -d '\r')
