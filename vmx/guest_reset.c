@@ -5,7 +5,6 @@
 #include "vmx/vmx_insn.h"
 #include "vmx/vpid.h"
 
-#define CR0_AT_INIT   0x60000010ull   /* CD NW ET (Table 10-1) */
 #define AR_CODE_REAL  0x9B            /* present, S, execute/read, accessed */
 #define AR_DATA_REAL  0x93            /* present, S, read/write, accessed */
 #define AR_LDT        0x82
@@ -44,7 +43,10 @@ void guest_reset_init_state(struct cpu *c, bool bsp)
     };
     for (unsigned i = 0; i < ARRAY_SIZE(fields); i++)
         vmwrite(fields[i][0], fields[i][1]);
-    guest_cr_init(c, CR0_AT_INIT);
+    /* Table 10-1: INIT leaves CR0.CD and CR0.NW as they were and sets ET
+     * (NW without CD is no valid state to keep). */
+    uint64_t cache = vmread(GUEST_CR0) & (CR0_CD | CR0_NW);
+    guest_cr_init(c, CR0_ET | (cache & CR0_CD ? cache : 0));
     memset(&c->regs, 0, sizeof(c->regs));
     c->regs.gpr[REG_RDX] = cpuid(1, 0).eax;   /* processor signature */
     c->guest_nmi_pending = false;
