@@ -7,6 +7,7 @@
 
 #include "hv/boot_layout.h"
 #include "hv/lib.h"
+#include "vmx/guest_insn.h"
 #include "vmx/vmx_bits.h"
 
 #define MAX_CPUS 16
@@ -71,6 +72,7 @@ struct cpu {
     uint64_t step_rip;          /* the stepped instruction: the step ends once RIP leaves it */
     uint32_t step_timer;        /* preemption-timer watchdog for the step, doubled while it fires too early */
     uint8_t *step_before[2];    /* the stepped pages before the step (pool pages, taken at first use) */
+    struct guest_insn step_insn; /* the stepped instruction, for records made after the step */
     bool stepping;
 
     /* IDTR and GDTR (by enum policy_table) as pinned by the table rules

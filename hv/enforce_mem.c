@@ -169,6 +169,19 @@ static bool judge(struct cpu *c, const struct prot_range *r, uint64_t gpa, uint6
     return enforce_verdict(r->action, &e);
 }
 
+/* The same for a write found after a single step: the record names the
+ * stepped instruction, not where the guest is now. */
+static bool judge_stepped(struct cpu *c, const struct prot_range *r, uint64_t gpa, uint64_t size)
+{
+    struct event e = {
+        .kind = "memory-write", .resource = r->what, .rule_line = r->rule_line, .gpa = gpa, .has_gpa = true,
+        .access = "write", .size = (unsigned)size,
+    };
+    enforce_event_init(c, &e, c->step_insn.status == 0 ? &c->step_insn : NULL);
+    e.rip = c->step_rip;
+    return enforce_verdict(r->action, &e);
+}
+
 void enforce_mem_after_step(struct cpu *c, uint64_t page, const uint8_t *before)
 {
     /* Only deny rules in enforce mode: any write a step made to those was
@@ -187,7 +200,7 @@ void enforce_mem_after_step(struct cpu *c, uint64_t page, const uint8_t *before)
         uint64_t first = lo;
         while (now[first - page] == before[first - page])
             first++;
-        if (judge(c, &prot[i], first, 0, false, hi - first, NULL))
+        if (judge_stepped(c, &prot[i], first, hi - first))
             memcpy(now + (lo - page), before + (lo - page), hi - lo);
     }
 }

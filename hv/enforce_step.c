@@ -36,7 +36,7 @@ static bool first_at(uint64_t rip)
 /* Every other CPU stays outside guest mode while the page is writable, so
  * only this CPU's one instruction can use the permission (and only its
  * TLB can hold it). */
-static void single_step(struct cpu *c, uint64_t page)
+static void single_step(struct cpu *c, uint64_t page, const struct guest_insn *gi)
 {
     if (c->stepping && c->step_count == ARRAY_SIZE(c->step_pages)) {
         guest_inject_gp0();   /* a third page for one instruction: no such x86 write */
@@ -45,6 +45,10 @@ static void single_step(struct cpu *c, uint64_t page)
     if (!c->stepping)
         world_stop(c);
     c->step_rip = vmread(GUEST_RIP);
+    if (gi)
+        c->step_insn = *gi;
+    else
+        c->step_insn.status = -1;   /* the processor's own write (event delivery) */
     uint64_t phys;
     uint8_t **before = &c->step_before[c->step_count];
     const uint8_t *now = guest_phys_mem.ptr(guest_phys_mem.ctx, page, PAGE);
@@ -97,5 +101,5 @@ void enforce_step(struct cpu *c, uint64_t gpa, const struct guest_insn *gi)
         hv_log("cpu %u: write to protected page %lx at rip %lx (%s) not emulated: single-stepped%s", c->index,
                ALIGN_DOWN(gpa, PAGE), rip, !gi ? "event delivery" : gi->status ? "undecoded" : insn_mnemonic(&gi->insn),
                nlogged == MAX_LOGGED ? "; further RIPs not logged" : "");
-    single_step(c, ALIGN_DOWN(gpa, PAGE));
+    single_step(c, ALIGN_DOWN(gpa, PAGE), gi);
 }
