@@ -73,6 +73,7 @@ struct cpu {
     uint32_t step_timer;        /* preemption-timer watchdog for the step, doubled while it fires too early */
     uint8_t *step_before[2];    /* the stepped pages before the step (pool pages, taken at first use) */
     struct guest_insn step_insn; /* the stepped instruction, for records made after the step */
+    bool step_judged;           /* the policy judged (and allowed) the stepped write before it ran */
     bool stepping;
 
     /* IDTR and GDTR (by enum policy_table) as pinned by the table rules

@@ -184,10 +184,10 @@ static bool judge_stepped(struct cpu *c, const struct prot_range *r, uint64_t gp
 
 void enforce_mem_after_step(struct cpu *c, uint64_t page, const uint8_t *before)
 {
-    /* Only deny rules in enforce mode: any write a step made to those was
-     * never allowed (log, allow and audit writes were judged before the
-     * step and have their record). */
-    if (enforce.policy.mode == POLICY_AUDIT)
+    /* Only deny rules: in enforce mode no step was ever allowed to write
+     * them; in audit mode a step the policy judged before it ran already
+     * has its record (log and allow ranges need none). */
+    if (enforce.policy.mode == POLICY_AUDIT && c->step_judged)
         return;
     uint8_t *now = guest_phys_mem.ptr(guest_phys_mem.ctx, page, PAGE);
     unsigned n = __atomic_load_n(&nprot, __ATOMIC_ACQUIRE);
@@ -224,6 +224,7 @@ bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
      * bits), not by the instruction at RIP: let it through; the event is
      * re-injected by the dispatcher. */
     if (vmread(IDT_VECTORING_INFO) & INTR_INFO_VALID) {
+        c->step_judged = false;
         enforce_step(c, gpa, NULL);
         return true;
     }
@@ -254,9 +255,10 @@ bool enforce_mem_write(struct cpu *c, uint64_t gpa, uint64_t q)
         const struct prot_range *r2 = rc == EMUL_PROTECTED ? find(hit.gpa, hit.len, false) : NULL;
         deny = r2 && judge(c, r2, hit.gpa, hit.gva, true, hit.len, &gi);
     }
-    if (!deny)
+    if (!deny) {
+        c->step_judged = r != NULL;
         enforce_step(c, gpa, &gi);
-    else if (decoded)
+    } else if (decoded)
         guest_advance_rip(gi.insn.length);
     else
         guest_inject_gp0();   /* cannot tell the instruction's length: fault it */

@@ -9,7 +9,7 @@
 void enforce_mem_arm(struct cpu *c, enum policy_arm when);
 /* After a single step on `page` (before: its contents before the step):
  * protected bytes the step changed are judged; denied, they get their old
- * value back (deny rules, enforce mode). The step may not be exactly the instruction that was judged
+ * value back (deny rules; in audit mode reported, unless judged before). The step may not be exactly the instruction that was judged
  * (writes during event delivery, instructions whose footprint Zydis
  * under-reports, code changed by another CPU): this holds regardless. */
 void enforce_mem_after_step(struct cpu *c, uint64_t page, const uint8_t *before);
