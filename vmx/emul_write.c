@@ -5,6 +5,17 @@
 #include "vmx/vmcs_fields.h"
 #include "vmx/vmx_insn.h"
 
+/* The write about to be emulated reaches the page whose write faulted.
+ * Otherwise the guest's TLB or code changed under it (a stale translation,
+ * code another CPU rewrote): leave it to the processor. */
+static bool reaches(const struct guest_span *s, uint64_t gpa)
+{
+    for (unsigned i = 0; i < s->n; i++)
+        if (ALIGN_DOWN(s->gpa[i], 4096) == ALIGN_DOWN(gpa, 4096))
+            return true;
+    return false;
+}
+
 /* The explicit memory operand, mapped for writing: true, or false with the
  * outcome in *rc (a fault is injected: the instruction raises it). */
 static bool map_operand(struct cpu *c, const struct insn *in, uint64_t judged_page, struct guest_span *s,
@@ -16,7 +27,10 @@ static bool map_operand(struct cpu *c, const struct insn *in, uint64_t judged_pa
         *rc = EMUL_UNHANDLED;
         return false;
     }
+    uint64_t faulted = hit->gpa;
     int r = emul_map_dest(guest_cpu_mode(), in->mem.seg, offset, in->mem_operand_size, judged_page, s, hit, &f);
+    if (r == EMUL_DONE && !reaches(s, faulted))
+        r = EMUL_UNHANDLED;
     if (r < 0)
         guest_inject_fault(&f);
     *rc = r < 0 ? EMUL_DONE : (enum emul_rc)r;
@@ -85,7 +99,7 @@ static enum emul_rc emul_string(struct cpu *c, const struct insn *in, uint64_t j
     unsigned size = in->mem_operand_size, asz = in->address_size;
     uint64_t amask = emu_mask(asz), step = (vmread(GUEST_RFLAGS) & RFLAGS_DF) ? -(uint64_t)size : size;
     uint64_t di = guest_gpr(c, REG_RDI), si = guest_gpr(c, REG_RSI), v = 0, page = 0, done = 0;
-    uint64_t count = in->has_rep ? guest_gpr(c, REG_RCX) & amask : 1;
+    uint64_t count = in->has_rep ? guest_gpr(c, REG_RCX) & amask : 1, faulted = hit->gpa;
     enum cpu_mode mode = guest_cpu_mode();
     if (in->op == INSN_OP_STOS && guest_store_value(c, in, &v))
         return EMUL_UNHANDLED;
@@ -106,6 +120,8 @@ static enum emul_rc emul_string(struct cpu *c, const struct insn *in, uint64_t j
             rc = emul_map_dest(mode, in->mem.seg, di & amask, size, done ? EMUL_NO_PAGE : judged_page, &s, hit, &f);
         if (rc == EMUL_DONE && done && (s.n > 1 || ALIGN_DOWN(s.gpa[0], 4096) != page))
             break;
+        if (rc == EMUL_DONE && !done && !reaches(&s, faulted))
+            rc = EMUL_UNHANDLED;
         if (rc != EMUL_DONE) {
             if (done)
                 break;   /* the guest runs the rest: it faults or exits there itself */
