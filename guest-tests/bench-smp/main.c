@@ -5,15 +5,7 @@
  * guest-tests/bench ("bench <what> ticks=<N>"). Command line: "cpus=N". */
 #include "smp.h"
 
-#define ROUNDS  2000u /* as guest-tests/bench */
 #define WAIT_MS 10000u
-
-#define TIMED(what, n, op) do {                                              \
-        uint64_t t0_ = rdtsc();                                              \
-        for (uint32_t i = 0; i < (n); i++)                                   \
-            op;                                                              \
-        printk("bench %s ticks=%u\n", what, (uint32_t)(rdtsc() - t0_) / (n)); \
-    } while (0)
 
 static uint32_t data[MAX_CPUS][4096] __attribute__((aligned(4096))); /* 16 KiB per CPU */
 static volatile uint32_t busy, stop;
@@ -35,26 +27,13 @@ static void ap_main(unsigned cpu)
     printk("cpu %u: %u busy passes, checksum 0x%08x\n", cpu, passes, sum);
 }
 
-static void arm(void)
-{
-    struct vmcall_regs v = { VMCALL_ARM, 0, 0, 0 };
-    if (vmcall(&v) >= 0 || v.ax)
-        fail("VMCALL ARM: status 0x%x", v.ax);
-}
-
 static void bench(bool hv)
 {
-    uint32_t r[4];
-    TIMED("cpuid", ROUNDS, cpuid(0, 0, r));
-    TIMED("wrmsr", ROUNDS, wrmsr(IA32_SYSENTER_EIP, i)); /* guarded, not armed yet */
-    wrmsr(IA32_SYSENTER_EIP, 0);
-    if (hv) {
-        struct vmcall_regs v;
-        TIMED("vmcall", ROUNDS, (v = (struct vmcall_regs){ VMCALL_PING, 0, 0, 0 }, vmcall(&v)));
-        TIMED("arm", 1, arm());
-    } else {
-        printk("bench vmcall ticks=n/a\nbench arm ticks=n/a\n");
-    }
+    bench_exit_costs(hv);
+    if (hv)
+        TIMED("arm", 1, bench_arm(hv));
+    else
+        printk("bench arm ticks=n/a\n");
 }
 
 void test_main(struct mb1_info *mbi)

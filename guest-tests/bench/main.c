@@ -5,7 +5,6 @@
  * data writes, page-table churn, timer interrupts), timed from start to end. */
 #include "lib.h"
 
-#define ROUNDS 2000u
 #define LOGGED 20u /* denied attempts per kind whose records the policy's burst prints */
 #define COMPUTE_ITERS 1000000u
 #define ATTACK 0x41414141u
@@ -15,25 +14,6 @@
 
 #define BENIGN_ROUNDS 32u
 
-#define TIMED(what, n, op) do {                                  \
-        uint64_t t0_ = rdtsc();                                  \
-        for (uint32_t i = 0; i < (n); i++)                       \
-            op;                                                  \
-        report(what, t0_, rdtsc(), n);                           \
-    } while (0)
-
-static void report(const char *what, uint64_t t0, uint64_t t1, uint32_t n)
-{
-    printk("bench %s ticks=%u\n", what, (uint32_t)(t1 - t0) / n);
-}
-
-static void arm(bool hv)
-{
-    struct vmcall_regs v = { VMCALL_ARM, 0, 0, 0 };
-    if (hv && (vmcall(&v) >= 0 || v.ax))
-        fail("VMCALL ARM: status 0x%x", v.ax);
-}
-
 /* After ARM: denied writes (records printed while the burst lasts, then suppressed) and
  * writes to unprotected bytes of the protected page. Bare, all of them simply land. */
 static void protected_ops(bool hv)
@@ -41,12 +21,12 @@ static void protected_ops(bool hv)
     uint32_t before = *PROTECTED;
     TIMED("msr-deny-logged", LOGGED, wrmsr(IA32_SYSENTER_EIP, ATTACK));
     TIMED("mem-deny-logged", LOGGED, *PROTECTED = ATTACK);
-    TIMED("msr-deny", ROUNDS, wrmsr(IA32_SYSENTER_EIP, ATTACK));
-    TIMED("mem-deny", ROUNDS, *PROTECTED = ATTACK);
+    TIMED("msr-deny", BENCH_ROUNDS, wrmsr(IA32_SYSENTER_EIP, ATTACK));
+    TIMED("mem-deny", BENCH_ROUNDS, *PROTECTED = ATTACK);
     TIMED("mem-neighbour-first", 1, *NEIGHBOUR = i);
-    TIMED("mem-neighbour", ROUNDS, *NEIGHBOUR = i);
+    TIMED("mem-neighbour", BENCH_ROUNDS, *NEIGHBOUR = i);
     uint32_t want_mem = hv ? before : ATTACK, want_msr = hv ? 0 : ATTACK;
-    if (*PROTECTED != want_mem || rdmsr(IA32_SYSENTER_EIP) != want_msr || *NEIGHBOUR != ROUNDS - 1)
+    if (*PROTECTED != want_mem || rdmsr(IA32_SYSENTER_EIP) != want_msr || *NEIGHBOUR != BENCH_ROUNDS - 1)
         fail("after the protected writes: memory 0x%x (want 0x%x), SYSENTER_EIP 0x%llx (want 0x%x), "
              "neighbour %u", *PROTECTED, want_mem, rdmsr(IA32_SYSENTER_EIP), want_msr, *NEIGHBOUR);
     /* The neighbour writes are emulated: the page must still be protected. */
@@ -59,16 +39,7 @@ static void protected_ops(bool hv)
 
 static void bench(bool hv)
 {
-    uint32_t r[4];
-    TIMED("cpuid", ROUNDS, cpuid(0, 0, r));
-    TIMED("wrmsr", ROUNDS, wrmsr(IA32_SYSENTER_EIP, i)); /* guarded, not armed yet */
-    wrmsr(IA32_SYSENTER_EIP, 0);
-    if (hv) {
-        struct vmcall_regs v;
-        TIMED("vmcall", ROUNDS, (v = (struct vmcall_regs){ VMCALL_PING, 0, 0, 0 }, vmcall(&v)));
-    } else {
-        printk("bench vmcall ticks=n/a\n");
-    }
+    bench_exit_costs(hv);
 
     uint32_t x = 0x12345678, sum = 0;
     uint64_t t0 = rdtsc();
@@ -76,10 +47,10 @@ static void bench(bool hv)
         x ^= x << 13, x ^= x >> 17, x ^= x << 5;
         sum += x ^ i;
     }
-    report("compute", t0, rdtsc(), 1);
+    bench_report("compute", t0, rdtsc(), 1);
     printk("bench compute checksum=0x%08x\n", sum);
 
-    arm(hv);
+    bench_arm(hv);
     protected_ops(hv);
 }
 
@@ -95,7 +66,7 @@ static void benign(bool hv)
     wrmsr(IA32_SYSENTER_EIP, (uint32_t)benign);
     paging_enable();
     write_cr0(read_cr0() | CR0_WP);
-    arm(hv);
+    bench_arm(hv);
     timer_start(1000);
     uint32_t sum = 0;
     for (uint32_t round = 0; round < BENIGN_ROUNDS; round++) {
@@ -103,7 +74,7 @@ static void benign(bool hv)
         work_churn(round);
     }
     timer_stop();
-    report("benign", t0, rdtsc(), 1);
+    bench_report("benign", t0, rdtsc(), 1);
     printk("bench benign checksum=0x%08x, %u timer ticks\n", sum, timer_ticks);
     if (!timer_ticks)
         fail("no timer interrupt during the benign workload");

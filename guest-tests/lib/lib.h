@@ -152,6 +152,20 @@ void paging_set_rw(uint32_t va, bool rw);    /* inside the split slot: writable 
 void paging_unmap4k(uint32_t va);            /* inside the split slot: not present */
 void paging_merge(uint32_t va);              /* back to one 4 MiB page */
 
+/* bench.c: TIMED runs `op` n times (the loop variable is i) and prints its mean
+ * cost in TSC ticks as "bench <what> ticks=<N>"; bench_exit_costs times CPUID, a
+ * WRMSR the policy guards but has not armed, and VMCALL PING. */
+#define BENCH_ROUNDS 2000u
+#define TIMED(what, n, op) do {                                  \
+        uint64_t t0_ = rdtsc();                                  \
+        for (uint32_t i = 0; i < (n); i++)                       \
+            op;                                                  \
+        bench_report(what, t0_, rdtsc(), n);                     \
+    } while (0)
+void bench_report(const char *what, uint64_t t0, uint64_t t1, uint32_t n);
+void bench_arm(bool hv);   /* VMCALL ARM, status 0 required; nothing bare */
+void bench_exit_costs(bool hv);
+
 /* workload.c: benign kernel work. A data pass fills `words` words from a
  * xorshift seed and returns their checksum; a churn round splits the 4 MiB
  * page at 12 MiB, points 64 of its pages at frames from 8 MiB, writes and
